@@ -1,0 +1,167 @@
+// Package metrics holds what one run of one scenario on one device measured. The JSON field names are the
+// metric names of DESIGN.md (snake_case) and are a stable interface: scripts and rule packs rely on them.
+package metrics
+
+import "time"
+
+// Status is how a run ended.
+type Status string
+
+const (
+	StatusOK       Status = "ok"        // the path was walked, the done state observed
+	StatusNotFound Status = "not_found" // the cancel control never appeared: a finding, not a crash
+	StatusFailed   Status = "failed"    // a step before or after the control failed (see Reason, FailedStep)
+	StatusError    Status = "error"     // the run could not be carried out (browser crash, site unreachable)
+)
+
+// Result is one scenario on one device.
+type Result struct {
+	ScenarioID     string   `json:"scenario_id"`
+	Site           string   `json:"site"`
+	File           string   `json:"file"`
+	ScenarioSHA256 string   `json:"scenario_sha256"`
+	Jurisdictions  []string `json:"jurisdictions"`
+	Device         Device   `json:"device"`
+	Browser        string   `json:"browser"` // product/version as the browser reports it
+
+	Status     Status   `json:"status"`
+	Reason     string   `json:"reason,omitempty"`
+	FailedStep *StepRef `json:"failed_step,omitempty"`
+
+	StartedAt  time.Time `json:"started_at"`
+	DurationMS int64     `json:"duration_ms"`
+	FinalURL   string    `json:"final_url"`
+
+	Metrics   Metrics    `json:"metrics"`
+	Control   *Control   `json:"control,omitempty"`
+	Subscribe *Subscribe `json:"subscribe,omitempty"`
+	Effect    *Effect    `json:"effect,omitempty"`
+	Steps     []Step     `json:"steps"`
+	Dialogs   []Dialog   `json:"dialog_log,omitempty"`
+	// Attempts is 1, or 2 when the run was retried after a browser crash (the first attempt's reason is kept
+	// in Notes).
+	Attempts int      `json:"attempts"`
+	Notes    []string `json:"notes,omitempty"`
+}
+
+// Key identifies a result in a sweep: scenario id and device.
+func (r *Result) Key() string { return r.ScenarioID + "@" + r.Device.Name }
+
+// Device is the emulation a run used, recorded so every size says which viewport it was measured at.
+type Device struct {
+	Name              string  `json:"name"` // desktop, mobile
+	Width             int     `json:"width"`
+	Height            int     `json:"height"`
+	DeviceScaleFactor float64 `json:"device_scale_factor"`
+	Mobile            bool    `json:"mobile"`
+	Touch             bool    `json:"touch"`
+	UserAgent         string  `json:"user_agent"`
+	// Hover and Pointer are what the page's media queries saw: "hover"/"none", "fine"/"coarse"/"none".
+	Hover   string `json:"hover"`
+	Pointer string `json:"pointer"`
+}
+
+// Metrics are the counts of DESIGN.md. A nil pointer means "not measured" (e.g. clicks_to_done when the done
+// state was never reached) and is written as JSON null; it is never a zero.
+type Metrics struct {
+	ClicksToControl *int `json:"clicks_to_control"`
+	HoversToControl *int `json:"hovers_to_control"`
+	LevelsToControl *int `json:"levels_to_control"`
+	ClicksToDone    *int `json:"clicks_to_done"`
+	Interstitials   *int `json:"interstitials"`
+	LoginActions    int  `json:"login_actions"`
+	FieldsFilled    int  `json:"fields_filled"`
+	Waits           int  `json:"waits"`
+	Dialogs         int  `json:"dialogs"`
+}
+
+// Box is a border box in CSS px relative to the viewport of the top-level page (iframe offsets added).
+type Box struct {
+	X      float64 `json:"x"`
+	Y      float64 `json:"y"`
+	Width  float64 `json:"width"`
+	Height float64 `json:"height"`
+}
+
+// Control is the cancel control as measured just before it was clicked.
+type Control struct {
+	Label               string  `json:"label"` // accessible name
+	Role                string  `json:"role"`
+	Tag                 string  `json:"tag"`
+	Box                 Box     `json:"box"`
+	InViewportOnArrival bool    `json:"in_viewport_on_arrival"` // fully inside the viewport before any scrolling
+	ContrastRatio       float64 `json:"contrast_ratio"`         // WCAG ratio of its text colour on its background
+	FontSizePX          float64 `json:"font_size_px"`
+	// TargetSize is the WCAG 2.5.8 verdict: "pass" (>= 24x24), "pass_spacing" (smaller, but its 24 px circle
+	// meets no other target), or "fail".
+	TargetSize string `json:"target_size"`
+	// LargestOtherButton is the biggest other button-like target on the same screen (e.g. "keep my plan").
+	LargestOtherButton *OtherButton `json:"largest_other_button,omitempty"`
+	// SizeRatio is the control's area over LargestOtherButton's area (1 when alone; < 1 when dwarfed).
+	SizeRatio  float64 `json:"size_ratio"`
+	URL        string  `json:"url"`
+	InFrame    bool    `json:"in_frame"`
+	InShadow   bool    `json:"in_shadow"`
+	Screenshot string  `json:"screenshot,omitempty"` // evidence file, relative to the evidence folder
+}
+
+// OtherButton is a competing target on the control's screen.
+type OtherButton struct {
+	Label string `json:"label"`
+	Box   Box    `json:"box"`
+}
+
+// Subscribe is the sign-up side, measured in its own fresh context.
+type Subscribe struct {
+	Status            Status `json:"status"`
+	Reason            string `json:"reason,omitempty"`
+	ClicksToSubscribe *int   `json:"clicks_to_subscribe"`
+	// EndedAtPayment: the section stopped at the payment step on purpose; ClicksToSubscribe counts up to it.
+	EndedAtPayment      bool    `json:"ended_at_payment"`
+	AutorenewPrechecked *bool   `json:"autorenew_prechecked"`
+	DisclosureText      string  `json:"disclosure_text"`
+	DisclosureFontPX    float64 `json:"disclosure_font_px"`
+	DisclosureContrast  float64 `json:"disclosure_contrast"`
+}
+
+// Effect is the check after the done state that the status page really shows auto-renew off.
+type Effect struct {
+	Passed bool   `json:"passed"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Step is what happened in one step.
+type Step struct {
+	Phase   string `json:"phase"` // login, subscribe, cancel, done, effect
+	Index   int    `json:"index"` // within its phase, from 0
+	Line    int    `json:"line"`  // in the scenario file
+	Action  string `json:"action"`
+	Target  string `json:"target,omitempty"` // the locator, described; never a typed value
+	Control bool   `json:"control,omitempty"`
+	// Level: this action made the next step's target visible for the first time. LevelKind says how:
+	// "navigation" (a new document), "route" (the URL changed without a load), "reveal" (same URL: a menu,
+	// dialog, panel or iframe opened).
+	Level      bool      `json:"level,omitempty"`
+	LevelKind  string    `json:"level_kind,omitempty"`
+	Skipped    bool      `json:"skipped,omitempty"` // optional step whose target never appeared
+	URL        string    `json:"url"`               // after the step
+	StartedAt  time.Time `json:"started_at"`
+	DurationMS int64     `json:"duration_ms"`
+	Screenshot string    `json:"screenshot,omitempty"`
+	Error      string    `json:"error,omitempty"`
+}
+
+// StepRef points at a step in the scenario file.
+type StepRef struct {
+	Phase string `json:"phase"`
+	Index int    `json:"index"`
+	Line  int    `json:"line"`
+}
+
+// Dialog is a JS dialog the run accepted.
+type Dialog struct {
+	Type    string `json:"type"` // alert, confirm, prompt, beforeunload
+	Message string `json:"message"`
+	Phase   string `json:"phase"`
+	Step    int    `json:"step"`
+}

@@ -1,0 +1,144 @@
+// Package scenario holds the YAML scenario model: one file describes how to log into one site and which
+// path leads to its cancel control. The format is documented in scenarios/FORMAT.md.
+package scenario
+
+import "time"
+
+// Scenario is one site's flow, loaded and validated. Every string has had ${VAR} expanded.
+type Scenario struct {
+	File   string `json:"file"`   // path as given to the loader
+	SHA256 string `json:"sha256"` // of the file's bytes, before expansion
+
+	ID            string   `json:"id"`   // stable id: the `id` key, else the file name without extension
+	Site          string   `json:"site"` // display name
+	URL           string   `json:"url"`  // base URL; relative goto targets resolve against it
+	Jurisdictions []string `json:"jurisdictions"`
+	Devices       []string `json:"devices"`     // device names (see Devices); default ["desktop"]
+	AllowHosts    []string `json:"allow_hosts"` // hosts other than URL's the flow may visit (third-party channels)
+	Timeouts      Timeouts `json:"timeouts"`
+
+	// Session is a storage-state JSON file (cookies and localStorage, as Playwright writes it) used instead of
+	// login steps when a site needs an SMS code or a captcha. Relative to the scenario file.
+	Session string `json:"session,omitempty"`
+	Login   []Step `json:"login,omitempty"`
+	// Start is opened after login (or after loading the session) when set; otherwise the page the login
+	// steps end on is the landing page.
+	Start string `json:"start,omitempty"`
+
+	Cancel    []Step     `json:"cancel"` // exactly one step has Control set
+	Done      Condition  `json:"done"`   // the state that shows the cancellation took effect
+	Effect    []Step     `json:"effect,omitempty"`
+	Subscribe *Subscribe `json:"subscribe,omitempty"`
+
+	// Secrets are the expanded values of every ${VAR} and of every fill step marked secret: reports and logs
+	// replace them with "***". Never serialised.
+	Secrets []string `json:"-"`
+	// MaskFields lists targets masked (blanked) before screenshots, e.g. a username field.
+	MaskFields []Target `json:"mask_fields,omitempty"`
+}
+
+// Timeouts bound each step and the whole scenario (per device).
+type Timeouts struct {
+	Step     time.Duration `json:"step"`     // default DefaultStepTimeout
+	Scenario time.Duration `json:"scenario"` // default DefaultScenarioTimeout
+}
+
+const (
+	DefaultStepTimeout     = 5 * time.Second
+	DefaultScenarioTimeout = 90 * time.Second
+)
+
+// Subscribe describes the optional sign-up side: steps from the logged-in landing page to an active
+// subscription (or to the payment step), the auto-renew checkbox and the disclosure area next to the
+// subscribe button.
+type Subscribe struct {
+	Steps      []Step  `json:"steps"`
+	Autorenew  *Target `json:"autorenew,omitempty"`  // its checked state is read when it first appears
+	Disclosure *Target `json:"disclosure,omitempty"` // text and font size measured when it first appears
+	// UntilPayment says the steps stop at the payment step on purpose (an auditor must not pay).
+	UntilPayment bool `json:"until_payment,omitempty"`
+	Line         int  `json:"line"`
+}
+
+// Action is a step kind.
+type Action string
+
+const (
+	Goto       Action = "goto"
+	Click      Action = "click"
+	Hover      Action = "hover"
+	Fill       Action = "fill"
+	Select     Action = "select"
+	Check      Action = "check"
+	Uncheck    Action = "uncheck"
+	Press      Action = "press"
+	Wait       Action = "wait"     // a timed pause
+	WaitFor    Action = "wait_for" // wait until a target is visible
+	Expect     Action = "expect"   // assert a target is visible (or absent)
+	Screenshot Action = "screenshot"
+)
+
+// Actions lists every step kind, in documentation order.
+var Actions = []Action{Goto, Click, Hover, Fill, Select, Check, Uncheck, Press, Wait, WaitFor, Expect, Screenshot}
+
+// IsClick tells whether the action is a click or tap for counting (check, uncheck and select are one each).
+func (a Action) IsClick() bool {
+	return a == Click || a == Check || a == Uncheck || a == Select
+}
+
+// IsUserAction tells whether a person does something in this step (as opposed to waiting or asserting).
+func (a Action) IsUserAction() bool {
+	switch a {
+	case Goto, Click, Hover, Fill, Select, Check, Uncheck, Press:
+		return true
+	}
+	return false
+}
+
+// Step is one action. Exactly one action key is set in YAML; the other fields are its arguments and modifiers.
+type Step struct {
+	Line   int     `json:"line"`
+	Action Action  `json:"action"`
+	Target *Target `json:"target,omitempty"` // click, hover, fill, select, check, uncheck, wait_for, expect
+
+	URL      string        `json:"url,omitempty"`      // goto
+	Value    string        `json:"-"`                  // fill text, select option label, press key; may be secret
+	Name     string        `json:"name,omitempty"`     // screenshot name, or a description of the step
+	Duration time.Duration `json:"duration,omitempty"` // wait
+
+	Timeout  time.Duration `json:"timeout,omitempty"`  // overrides Timeouts.Step
+	Control  bool          `json:"control,omitempty"`  // the click on the cancel control (cancel steps only)
+	Optional bool          `json:"optional,omitempty"` // a missing target skips the step instead of failing
+	Secret   bool          `json:"secret,omitempty"`   // Value is masked in every output
+	Absent   bool          `json:"absent,omitempty"`   // expect: the target must not be visible
+}
+
+// Target says how to find an element. Exactly one locator is set (Role may come with Name or NameRegex);
+// Within narrows the search to a container; Nth picks among the visible matches in document order.
+// Same-origin iframes and open shadow roots are searched too.
+type Target struct {
+	Text         string  `json:"text,omitempty"`          // exact visible text, whitespace collapsed
+	TextContains string  `json:"text_contains,omitempty"` // substring of the visible text
+	TextRegex    string  `json:"text_regex,omitempty"`    // RE2-compatible JS regex on the visible text
+	Role         string  `json:"role,omitempty"`          // ARIA role, explicit or implicit
+	Name         string  `json:"name,omitempty"`          // with Role: exact accessible name
+	NameRegex    string  `json:"name_regex,omitempty"`    // with Role: accessible name regex
+	CSS          string  `json:"css,omitempty"`
+	XPath        string  `json:"xpath,omitempty"`
+	Within       *Target `json:"within,omitempty"`
+	Nth          int     `json:"nth,omitempty"`
+	Line         int     `json:"-"`
+}
+
+// Condition is a state the page must reach: a target becoming visible, or the URL matching a regex.
+type Condition struct {
+	Target *Target `json:"target,omitempty"`
+	URL    string  `json:"url,omitempty"` // regex on the full URL
+	Line   int     `json:"line"`
+}
+
+// Device names a viewport emulation. The runner maps names to metrics (see audit/browser).
+const (
+	Desktop = "desktop"
+	Mobile  = "mobile"
+)

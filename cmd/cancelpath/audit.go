@@ -1,0 +1,18 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+)
+
+// Placeholder until its issue lands: says so instead of pretending.
+func newAuditCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "audit",
+		Short: "(not yet implemented)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return &exitError{exitUsage, errors.New("audit: not yet implemented")}
+		},
+	}
+}

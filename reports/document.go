@@ -1,0 +1,39 @@
+// Package reports renders one results model (Document) into every output format.
+package reports
+
+import (
+	"time"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/rules"
+)
+
+// SchemaVersion of the JSON document; bump the major part on any breaking change.
+const SchemaVersion = "1.0"
+
+// Document is a whole audit: what every format is rendered from, and what `report` and `diff` read back.
+type Document struct {
+	SchemaVersion string    `json:"schema_version"`
+	Tool          Tool      `json:"tool"`
+	StartedAt     time.Time `json:"started_at"`
+	FinishedAt    time.Time `json:"finished_at"`
+	Packs         []string  `json:"packs"` // rule pack ids applied
+	Results       []Entry   `json:"results"`
+}
+
+// Tool names the program that wrote the document.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Entry is one scenario on one device with its verdicts and scores.
+type Entry struct {
+	metrics.Result
+	Verdicts []rules.Verdict `json:"verdicts"`
+	Scores   []rules.Score   `json:"scores"`
+	// Overall is the mean of the pack scores; Grade its grade. Rank orders the rating table (1 = best).
+	Overall float64 `json:"overall"`
+	Grade   string  `json:"grade"`
+	Rank    int     `json:"rank"`
+}
