@@ -34,6 +34,7 @@ type Result struct {
 
 	Metrics   Metrics    `json:"metrics"`
 	Control   *Control   `json:"control,omitempty"`
+	Confirm   *Confirm   `json:"confirm,omitempty"`
 	Subscribe *Subscribe `json:"subscribe,omitempty"`
 	Effect    *Effect    `json:"effect,omitempty"`
 	Steps     []Step     `json:"steps"`
@@ -73,6 +74,9 @@ type Metrics struct {
 	FieldsFilled    int  `json:"fields_filled"`
 	Waits           int  `json:"waits"`
 	Dialogs         int  `json:"dialogs"`
+	// ReachableWithoutLogin: the cancel path up to the control, replayed in a fresh logged-out context, found
+	// the control (§312k BGB asks for no login wall). Nil unless the scenario asks for the check.
+	ReachableWithoutLogin *bool `json:"reachable_without_login"`
 }
 
 // Box is a border box in CSS px relative to the viewport of the top-level page (iframe offsets added).
@@ -109,6 +113,18 @@ type Control struct {
 type OtherButton struct {
 	Label string `json:"label"`
 	Box   Box    `json:"box"`
+}
+
+// Confirm is the last control clicked before the done state, when it is not the cancel control itself: the
+// final "确认关闭" / "jetzt kündigen" button, measured like the control when its screen appears.
+type Confirm struct {
+	Label               string `json:"label"`
+	InViewportOnArrival bool   `json:"in_viewport_on_arrival"`
+	// Offers: the confirmation screen also shows a retention offer (discount, free months), by the offer
+	// lexicon; OfferText is the matching text.
+	Offers    bool   `json:"offers"`
+	OfferText string `json:"offer_text,omitempty"`
+	URL       string `json:"url"`
 }
 
 // Subscribe is the sign-up side, measured in its own fresh context.
