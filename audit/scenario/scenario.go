@@ -24,6 +24,9 @@ type Scenario struct {
 	// Start is opened after login (or after loading the session) when set; otherwise the page the login
 	// steps end on is the landing page.
 	Start string `json:"start,omitempty"`
+	// CheckWithoutLogin asks the runner to replay the cancel steps up to the control in a fresh logged-out
+	// context (from Start, else URL) and record whether the control is reachable (§312k BGB: no login wall).
+	CheckWithoutLogin bool `json:"check_without_login,omitempty"`
 
 	Cancel    []Step     `json:"cancel"` // exactly one step has Control set
 	Done      Condition  `json:"done"`   // the state that shows the cancellation took effect
