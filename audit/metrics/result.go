@@ -154,6 +154,9 @@ type Step struct {
 	Action  string `json:"action"`
 	Target  string `json:"target,omitempty"` // the locator, described; never a typed value
 	Control bool   `json:"control,omitempty"`
+	// Clicks is the clicks or taps the step made: 1 for click/select, 1 for check/uncheck that changed the
+	// state, 0 when the box was already as wanted.
+	Clicks int `json:"clicks"`
 	// Level: this action made the next step's target visible for the first time. LevelKind says how:
 	// "navigation" (a new document), "route" (the URL changed without a load), "reveal" (same URL: a menu,
 	// dialog, panel or iframe opened).

@@ -1,0 +1,74 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"github.com/go-rod/rod/lib/proto"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
+)
+
+var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)
+
+// shot saves a viewport screenshot into the run's evidence folder, with box outlined when given, and
+// returns its path relative to the output folder ("" when evidence is off or the page does not answer:
+// evidence never fails a run). Fields named in mask_fields are blanked first.
+func (s *session) shot(ctx context.Context, name string, box *metrics.Box) string {
+	r := s.r
+	if r.evRel == "" {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	defer cancel()
+	p := s.page(ctx)
+	if len(r.sc.MaskFields) > 0 {
+		targets := make([]*jsTarget, len(r.sc.MaskFields))
+		for i := range r.sc.MaskFields {
+			targets[i] = toJS(&r.sc.MaskFields[i])
+		}
+		_ = call(p, nil, "mask", targets)
+	}
+	if box != nil {
+		_ = call(p, nil, "outline", box)
+		defer func() { _ = call(p, nil, "outline", nil) }()
+	}
+	png, err := p.Screenshot(false, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
+	if err != nil {
+		return ""
+	}
+	r.shots++
+	rel := filepath.Join(r.evRel, fmt.Sprintf("%02d-%s.png", r.shots, unsafeName.ReplaceAllString(name, "_")))
+	if err := r.writeEvidence(rel, png); err != nil {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// snapshot saves the control's page as MHTML (the page as it stood, with its resources) for the record.
+func (s *session) snapshot(ctx context.Context) {
+	r := s.r
+	if r.evRel == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	snap, err := proto.PageCaptureSnapshot{Format: proto.PageCaptureSnapshotFormatMhtml}.Call(s.page(ctx))
+	if err != nil {
+		r.res.Notes = append(r.res.Notes, "control page snapshot: "+err.Error())
+		return
+	}
+	_ = r.writeEvidence(filepath.Join(r.evRel, "control.mhtml"), []byte(snap.Data))
+}
+
+func (r *runner) writeEvidence(rel string, data []byte) error {
+	path := filepath.Join(r.opt.OutDir, rel)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}

@@ -1,0 +1,124 @@
+package run
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/js"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/scenario"
+)
+
+//go:embed probe.js
+var probeSource string
+
+// probeFn is loaded once per JS context (rod caches helpers by name) and reused by every call.
+var probeFn = &js.Function{Name: "cancelpathProbe", Definition: probeSource}
+
+// call runs probe(op, args...) in the page's top frame and decodes the JSON result into out.
+func call(p *rod.Page, out any, op string, args ...any) error {
+	res, err := p.Evaluate(&rod.EvalOptions{
+		ByValue: true,
+		JS:      `function (f, ...args) { return f.apply(this, args) }`,
+		JSArgs:  append([]any{probeFn, op}, args...),
+	})
+	if err != nil {
+		return fmt.Errorf("probe %s: %w", op, err)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(res.Value.JSON("", "")), out); err != nil {
+		return fmt.Errorf("probe %s: decode: %w", op, err)
+	}
+	return nil
+}
+
+// jsTarget is the locator as probe.js reads it.
+type jsTarget struct {
+	Text         string    `json:"text,omitempty"`
+	TextContains string    `json:"text_contains,omitempty"`
+	TextRegex    string    `json:"text_regex,omitempty"`
+	Role         string    `json:"role,omitempty"`
+	Name         string    `json:"name,omitempty"`
+	NameRegex    string    `json:"name_regex,omitempty"`
+	CSS          string    `json:"css,omitempty"`
+	XPath        string    `json:"xpath,omitempty"`
+	Within       *jsTarget `json:"within,omitempty"`
+	Nth          int       `json:"nth,omitempty"`
+}
+
+func toJS(t *scenario.Target) *jsTarget {
+	if t == nil {
+		return nil
+	}
+	return &jsTarget{Text: t.Text, TextContains: t.TextContains, TextRegex: t.TextRegex, Role: t.Role, Name: t.Name,
+		NameRegex: t.NameRegex, CSS: t.CSS, XPath: t.XPath, Within: toJS(t.Within), Nth: t.Nth}
+}
+
+type pageState struct {
+	URL    string  `json:"url"`
+	Origin float64 `json:"origin"` // performance.timeOrigin: a new value means a new document
+	Title  string  `json:"title"`
+}
+
+type probeResult struct {
+	Count int  `json:"count"`
+	OK    bool `json:"ok"`
+}
+
+type measured struct {
+	Label        string  `json:"label"`
+	Role         string  `json:"role"`
+	Tag          string  `json:"tag"`
+	Contrast     float64 `json:"contrast"`
+	FontSize     float64 `json:"font_size"`
+	TargetSize   string  `json:"target_size"`
+	SizeRatio    float64 `json:"size_ratio"`
+	InFrame      bool    `json:"in_frame"`
+	InShadow     bool    `json:"in_shadow"`
+	LargestOther *struct {
+		Label string      `json:"label"`
+		Box   metrics.Box `json:"box"`
+	} `json:"largest"`
+}
+
+type prepared struct {
+	Found               bool        `json:"found"`
+	Box                 metrics.Box `json:"box"`
+	InViewportOnArrival bool        `json:"in_viewport_on_arrival"`
+	X                   float64     `json:"x"` // the click point, in viewport coordinates for Input events
+	Y                   float64     `json:"y"`
+	Receives            bool        `json:"receives"`
+	CoveredBy           string      `json:"covered_by"`
+	PointerEventsNone   bool        `json:"pointer_events_none"`
+	Disabled            bool        `json:"disabled"`
+	Checked             bool        `json:"checked"`
+	Tag                 string      `json:"tag"`
+	URL                 string      `json:"url"`
+	Measure             *measured   `json:"measure"`
+	OfferText           string      `json:"offer_text"`
+}
+
+type prepareOpts struct {
+	Scroll  bool   `json:"scroll"`
+	Measure bool   `json:"measure"`
+	Offers  string `json:"offers,omitempty"` // regex of retention-offer words; empty: not checked
+}
+
+type readResult struct {
+	Found    bool    `json:"found"`
+	Text     string  `json:"text"`
+	FontSize float64 `json:"font_size"`
+	Contrast float64 `json:"contrast"`
+	Checked  bool    `json:"checked"`
+}
+
+type screenResult struct {
+	URL   string `json:"url"`
+	Title string `json:"title"`
+	Text  string `json:"text"`
+}

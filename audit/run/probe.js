@@ -1,0 +1,508 @@
+// cancelpath's in-page probe. Loaded once per JS context as a rod helper; called as probe(op, ...args).
+// Everything here only reads the page, except scrollIntoView, field preparation and the evidence outline.
+// Coordinates are CSS px in the top-level layout viewport, iframe offsets added.
+(() => {
+  const norm = (s) => String(s == null ? '' : s).replace(/\s+/g, ' ').trim();
+  const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'HEAD', 'TITLE', 'META', 'LINK']);
+  const ACTIONABLE_ROLES = new Set(['button', 'link', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'tab',
+    'switch', 'checkbox', 'radio', 'option', 'treeitem']);
+  const MAX_LABEL = 2000; // longer text is not a control's label; bounds the cost on huge pages
+  let last = null; // the element of the last prepare(); private to this closure
+  let outlineEl = null;
+
+  // --- traversal: the top document, open shadow roots and same-origin iframes -------------------------
+  function roots(root, out) {
+    out.push(root);
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) roots(el.shadowRoot, out);
+      if (el.tagName === 'IFRAME' || el.tagName === 'FRAME') {
+        let d = null;
+        try { d = el.contentDocument; } catch (e) { /* cross-origin: out of reach, as documented */ }
+        if (d && d.documentElement) roots(d, out);
+      }
+    }
+    return out;
+  }
+  function allElements(rs) {
+    const out = [];
+    for (const r of rs) for (const el of r.querySelectorAll('*')) if (!SKIP.has(el.tagName)) out.push(el);
+    return out;
+  }
+  function parentComposed(el) {
+    if (el.parentElement) return el.parentElement;
+    const r = el.getRootNode();
+    if (r && r.host) return r.host;
+    const w = el.ownerDocument && el.ownerDocument.defaultView;
+    try { return w && w.frameElement; } catch (e) { return null; }
+  }
+  function containsComposed(a, b) {
+    for (let x = b; x; x = parentComposed(x)) if (x === a) return true;
+    return false;
+  }
+
+  // --- geometry -----------------------------------------------------------------------------------------
+  function frameOffset(el) {
+    let x = 0, y = 0;
+    let w = el.ownerDocument.defaultView;
+    while (w && w !== window) {
+      let fe = null;
+      try { fe = w.frameElement; } catch (e) { break; }
+      if (!fe) break;
+      const r = fe.getBoundingClientRect();
+      x += r.left + fe.clientLeft; y += r.top + fe.clientTop;
+      w = w.parent;
+    }
+    return { x, y };
+  }
+  function box(el) {
+    const r = el.getBoundingClientRect();
+    const o = frameOffset(el);
+    return { x: r.left + o.x, y: r.top + o.y, width: r.width, height: r.height };
+  }
+  function viewport() {
+    const vv = window.visualViewport;
+    if (vv) return { x: vv.offsetLeft, y: vv.offsetTop, width: vv.width, height: vv.height, scale: vv.scale };
+    return { x: 0, y: 0, width: window.innerWidth, height: window.innerHeight, scale: 1 };
+  }
+  function insideViewport(b, vp) {
+    return b.x >= vp.x - 0.5 && b.y >= vp.y - 0.5 &&
+      b.x + b.width <= vp.x + vp.width + 0.5 && b.y + b.height <= vp.y + vp.height + 0.5;
+  }
+
+  // --- visibility ---------------------------------------------------------------------------------------
+  function visible(el) {
+    if (!el.isConnected) return false;
+    if (el.checkVisibility && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
+    const rects = el.getClientRects();
+    let area = false;
+    for (const r of rects) if (r.width > 0 && r.height > 0) { area = true; break; }
+    if (!area) return false;
+    const r = el.getBoundingClientRect();
+    const doc = el.ownerDocument;
+    const win = doc.defaultView;
+    // Pushed off the page to the left or top (a common way to hide menus) is not visible.
+    if (r.right + win.scrollX <= 0 || r.bottom + win.scrollY <= 0) return false;
+    // Clipped away by an ancestor with overflow (collapsed menus: max-height 0; overflow hidden).
+    for (let a = parentComposed(el); a && a.nodeType === 1 && a.ownerDocument === doc; a = parentComposed(a)) {
+      if (a === doc.documentElement || a === doc.body) break;
+      const s = getComputedStyle(a);
+      if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+      const ar = a.getBoundingClientRect();
+      if (ar.width <= 0 || ar.height <= 0 || r.right <= ar.left || r.left >= ar.right ||
+        r.bottom <= ar.top || r.top >= ar.bottom) return false;
+    }
+    let fe = null;
+    try { fe = win.frameElement; } catch (e) { /* cross-origin parent */ }
+    return fe ? visible(fe) : true;
+  }
+
+  // --- roles and names (a pragmatic subset of WAI-ARIA and HTML-AAM) ---------------------------------------
+  function role(el) {
+    const explicit = el.getAttribute('role');
+    if (explicit && explicit.trim()) return explicit.trim().split(/\s+/)[0].toLowerCase();
+    switch (el.tagName) {
+      case 'A': case 'AREA': return el.hasAttribute('href') ? 'link' : '';
+      case 'BUTTON': case 'SUMMARY': return 'button';
+      case 'INPUT': {
+        const t = (el.getAttribute('type') || 'text').toLowerCase();
+        if (['button', 'submit', 'reset', 'image'].includes(t)) return 'button';
+        if (t === 'checkbox') return 'checkbox';
+        if (t === 'radio') return 'radio';
+        if (t === 'range') return 'slider';
+        if (t === 'number') return 'spinbutton';
+        if (t === 'search') return 'searchbox';
+        if (t === 'hidden') return '';
+        return 'textbox';
+      }
+      case 'SELECT': return (el.multiple || el.size > 1) ? 'listbox' : 'combobox';
+      case 'TEXTAREA': return 'textbox';
+      case 'OPTION': return 'option';
+      case 'DIALOG': return 'dialog';
+      case 'IMG': return el.getAttribute('alt') === '' ? 'presentation' : 'img';
+      case 'H1': case 'H2': case 'H3': case 'H4': case 'H5': case 'H6': return 'heading';
+      case 'NAV': return 'navigation';
+      case 'MAIN': return 'main';
+      case 'FORM': return 'form';
+      case 'UL': case 'OL': return 'list';
+      case 'LI': return 'listitem';
+      case 'TABLE': return 'table';
+    }
+    return '';
+  }
+  function visibleText(el) {
+    if (el.tagName === 'INPUT') {
+      const t = (el.getAttribute('type') || '').toLowerCase();
+      if (['button', 'submit', 'reset'].includes(t)) return norm(el.value);
+      return '';
+    }
+    const tc = el.textContent || '';
+    if (tc.length > MAX_LABEL * 4) return '';
+    return norm(el.innerText !== undefined ? el.innerText : tc);
+  }
+  function accName(el) {
+    const by = el.getAttribute('aria-labelledby');
+    if (by) {
+      const root = el.getRootNode();
+      const s = norm(by.split(/\s+/).map((id) => {
+        const x = root.getElementById ? root.getElementById(id) : null;
+        return x ? x.textContent : '';
+      }).join(' '));
+      if (s) return s;
+    }
+    const al = el.getAttribute('aria-label');
+    if (al && al.trim()) return norm(al);
+    if (el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA') {
+      if (el.labels && el.labels.length) {
+        const s = norm(Array.from(el.labels).map((l) => l.innerText).join(' '));
+        if (s) return s;
+      }
+      const t = (el.getAttribute('type') || '').toLowerCase();
+      if (['button', 'submit', 'reset'].includes(t) && el.value) return norm(el.value);
+      if (t === 'image' && el.alt) return norm(el.alt);
+      const ph = el.getAttribute('placeholder');
+      if (ph) return norm(ph);
+      return norm(el.getAttribute('title'));
+    }
+    if (el.tagName === 'IMG') return norm(el.getAttribute('alt') || el.getAttribute('title'));
+    let t = visibleText(el);
+    if (!t) {
+      const img = el.querySelector && el.querySelector('img[alt]');
+      if (img) t = norm(img.getAttribute('alt'));
+    }
+    return (t || norm(el.getAttribute('title'))).slice(0, MAX_LABEL);
+  }
+  function isActionable(el) {
+    const t = el.tagName;
+    if ((t === 'A' && el.hasAttribute('href')) || t === 'BUTTON' || t === 'SELECT' || t === 'TEXTAREA' ||
+      t === 'LABEL' || t === 'SUMMARY' || t === 'OPTION') return true;
+    if (t === 'INPUT') return (el.getAttribute('type') || '').toLowerCase() !== 'hidden';
+    if (ACTIONABLE_ROLES.has(role(el))) return true;
+    return el.hasAttribute('onclick');
+  }
+  // A text match inside a button is the button: that is what a finger hits and what is measured.
+  function actionableAncestor(el) {
+    let x = el;
+    for (let i = 0; x && i < 6; i++, x = parentComposed(x)) {
+      if (x.nodeType !== 1) break;
+      if (isActionable(x)) return x;
+      if (x.tagName === 'BODY') break;
+    }
+    return el;
+  }
+
+  // --- locators -----------------------------------------------------------------------------------------
+  function regex(src) { return new RegExp(src, 'u'); }
+  function candidates(t, rs) {
+    if (t.css) {
+      const out = [];
+      for (const r of rs) for (const el of r.querySelectorAll(t.css)) out.push(el);
+      return out;
+    }
+    if (t.xpath) {
+      const out = [];
+      for (const r of rs) {
+        if (r.nodeType !== 9) continue; // XPath runs on documents, not shadow roots
+        const snap = r.evaluate(t.xpath, r, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+        for (let i = 0; i < snap.snapshotLength; i++) {
+          const n = snap.snapshotItem(i);
+          out.push(n.nodeType === 1 ? n : n.parentElement);
+        }
+      }
+      return out.filter(Boolean);
+    }
+    const els = allElements(rs);
+    if (t.role) {
+      const re = t.name_regex ? regex(t.name_regex) : null;
+      const want = t.name ? norm(t.name) : null;
+      return els.filter((el) => {
+        if (role(el) !== t.role) return false;
+        if (want === null && !re) return true;
+        const n = accName(el);
+        return re ? re.test(n) : n === want;
+      });
+    }
+    let pred;
+    if (t.text) { const w = norm(t.text); pred = (s) => s === w; }
+    else if (t.text_contains) { const w = norm(t.text_contains); pred = (s) => s.includes(w); }
+    else if (t.text_regex) { const re = regex(t.text_regex); pred = (s) => re.test(s); }
+    else throw new Error('target has no locator');
+    const matches = [];
+    for (const el of els) {
+      const tc = el.tagName === 'INPUT' ? el.value : el.textContent;
+      if (!tc || tc.length > MAX_LABEL * 4) continue;
+      const s = visibleText(el);
+      if (s && pred(s)) matches.push(el);
+    }
+    // Keep the deepest matches: a wrapper whose whole text is "退订" is not a second control.
+    const deepest = matches.filter((m) => !matches.some((o) => o !== m && m.contains(o)));
+    const seen = new Set();
+    const out = [];
+    for (const m of deepest) {
+      const a = actionableAncestor(m);
+      if (!seen.has(a)) { seen.add(a); out.push(a); }
+    }
+    return out;
+  }
+  function findAll(t) {
+    let rs = roots(document, []);
+    let els = candidates(t, rs).filter(visible);
+    if (t.within) {
+      const containers = findAll(t.within);
+      els = els.filter((el) => containers.some((c) => c !== el && containsComposed(c, el)));
+    }
+    return els;
+  }
+  function find(t) {
+    const els = findAll(t);
+    return els[t.nth || 0] || null;
+  }
+
+  // --- colour -------------------------------------------------------------------------------------------
+  function parseColor(s) {
+    const m = /rgba?\(([^)]+)\)/.exec(s || '');
+    if (!m) return null;
+    const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
+    return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+  }
+  function luminance(c) {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  }
+  function background(el) {
+    // Composite the background colours from the element up; images and gradients are not seen.
+    const layers = [];
+    for (let x = el; x && x.nodeType === 1; x = parentComposed(x)) {
+      const c = parseColor(getComputedStyle(x).backgroundColor);
+      if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+    }
+    let acc = { r: 255, g: 255, b: 255 };
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const c = layers[i];
+      acc = { r: c.r * c.a + acc.r * (1 - c.a), g: c.g * c.a + acc.g * (1 - c.a), b: c.b * c.a + acc.b * (1 - c.a) };
+    }
+    return acc;
+  }
+  function textStyleEl(el) {
+    // The colour that matters is the text's: use the deepest element holding the first visible text.
+    const w = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) if (n.textContent.trim() && n.parentElement) return n.parentElement;
+    return el;
+  }
+  function contrast(el) {
+    const te = textStyleEl(el);
+    const fg = parseColor(getComputedStyle(te).color) || { r: 0, g: 0, b: 0, a: 1 };
+    const bg = background(te);
+    const f = { r: fg.r * fg.a + bg.r * (1 - fg.a), g: fg.g * fg.a + bg.g * (1 - fg.a), b: fg.b * fg.a + bg.b * (1 - fg.a) };
+    const l1 = luminance(f), l2 = luminance(bg);
+    return Math.round(((Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05)) * 100) / 100;
+  }
+
+  // --- targets on the screen (WCAG 2.5.8) -----------------------------------------------------------------
+  function targetsOnScreen(except) {
+    const out = [];
+    for (const el of allElements(roots(document, []))) {
+      if (!isActionable(el) || el.tagName === 'OPTION') continue;
+      if (containsComposed(except, el) || containsComposed(el, except)) continue;
+      if (!visible(el)) continue;
+      out.push(el);
+    }
+    // Nested targets (a label around an input): keep the outer one.
+    return out.filter((el) => !out.some((o) => o !== el && containsComposed(o, el)));
+  }
+  function circleHitsRect(cx, cy, r, b) {
+    const dx = Math.max(b.x - cx, 0, cx - (b.x + b.width));
+    const dy = Math.max(b.y - cy, 0, cy - (b.y + b.height));
+    return dx * dx + dy * dy < r * r;
+  }
+  function targetSize(el, b, others) {
+    const MIN = 24, EPS = 0.05; // axe-core's rounding tolerance
+    if (b.width + EPS >= MIN && b.height + EPS >= MIN) return 'pass';
+    const cx = b.x + b.width / 2, cy = b.y + b.height / 2;
+    for (const o of others) {
+      const ob = box(o);
+      if (circleHitsRect(cx, cy, MIN / 2, ob)) return 'fail';
+      if (ob.width + EPS < MIN || ob.height + EPS < MIN) {
+        const ox = ob.x + ob.width / 2, oy = ob.y + ob.height / 2;
+        if (Math.hypot(cx - ox, cy - oy) < MIN) return 'fail';
+      }
+    }
+    return 'pass_spacing';
+  }
+  function buttonLike(el) {
+    if (role(el) === 'button') return true;
+    if (el.tagName !== 'A') return false;
+    // A link styled as a button (filled or bordered) competes like one; a plain text link does not.
+    const s = getComputedStyle(el);
+    const bg = parseColor(s.backgroundColor);
+    return (bg && bg.a > 0) || parseFloat(s.borderTopWidth) > 0 || parseFloat(s.borderBottomWidth) > 0;
+  }
+
+  function measure(el, b) {
+    const others = targetsOnScreen(el);
+    const vp = viewport();
+    let largest = null;
+    for (const o of others) {
+      if (!buttonLike(o)) continue;
+      const ob = box(o);
+      if (!insideViewport(ob, vp) && !(ob.y < vp.y + vp.height && ob.y + ob.height > vp.y)) continue;
+      if (!largest || ob.width * ob.height > largest.box.width * largest.box.height) {
+        largest = { label: accName(o).slice(0, 200), box: ob };
+      }
+    }
+    const area = b.width * b.height;
+    const ratio = largest ? area / Math.max(largest.box.width * largest.box.height, 1e-9) : 1;
+    const te = textStyleEl(el);
+    return {
+      label: accName(el).slice(0, 500), role: role(el), tag: el.tagName.toLowerCase(),
+      contrast: contrast(el), font_size: parseFloat(getComputedStyle(te).fontSize) || 0,
+      target_size: targetSize(el, b, others), largest, size_ratio: Math.round(ratio * 1000) / 1000,
+      in_frame: el.ownerDocument !== document, in_shadow: el.getRootNode() !== el.ownerDocument,
+    };
+  }
+
+  // --- hit testing ---------------------------------------------------------------------------------------
+  function hitTest(x, y) {
+    let doc = document, hx = x, hy = y;
+    let hit = doc.elementFromPoint(hx, hy);
+    for (let i = 0; hit && i < 20; i++) {
+      if (hit.shadowRoot) {
+        const inner = hit.shadowRoot.elementFromPoint(hx, hy);
+        if (inner && inner !== hit) { hit = inner; continue; }
+      }
+      if (hit.tagName === 'IFRAME' || hit.tagName === 'FRAME') {
+        let d = null;
+        try { d = hit.contentDocument; } catch (e) { /* cross-origin */ }
+        if (!d) break;
+        const r = hit.getBoundingClientRect();
+        hx -= r.left + hit.clientLeft; hy -= r.top + hit.clientTop;
+        const inner = d.elementFromPoint(hx, hy);
+        if (!inner) break;
+        hit = inner; continue;
+      }
+      break;
+    }
+    return hit;
+  }
+  function describe(el) {
+    if (!el) return 'nothing';
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    if (typeof el.className === 'string' && el.className.trim()) s += '.' + el.className.trim().split(/\s+/).slice(0, 3).join('.');
+    const t = visibleText(el).slice(0, 40);
+    return t ? s + ' "' + t + '"' : s;
+  }
+  function receives(el, hit) {
+    if (!hit) return false;
+    if (containsComposed(el, hit)) return true;
+    // A label forwards its click to its control (custom checkboxes and switches).
+    if (hit.tagName === 'LABEL' && hit.control === el) return true;
+    const lab = hit.closest && hit.closest('label');
+    return !!(lab && lab.control === el);
+  }
+
+  // --- operations -----------------------------------------------------------------------------------------
+  const ops = {
+    // state: what document the top frame shows; timeOrigin changes with every new document.
+    state() {
+      return { url: location.href, origin: performance.timeOrigin, title: document.title };
+    },
+    // probe: is the target visible now (no waiting)?
+    probe(t) {
+      const els = findAll(t);
+      return { count: els.length, ok: els.length > (t.nth || 0) };
+    },
+    // prepare: locate, note the box on arrival, scroll into view, find the click point, hit-test it.
+    prepare(t, opt) {
+      const el = find(t);
+      last = el;
+      if (!el) return { found: false };
+      const vp0 = viewport();
+      const arrival = box(el);
+      const inView = insideViewport(arrival, vp0);
+      if (opt.scroll && !inView) el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
+      const b = box(el);
+      const vp = viewport();
+      // The visible part's centre: a box wider than the viewport is clicked where it can be seen.
+      const l = Math.max(b.x, vp.x), r = Math.min(b.x + b.width, vp.x + vp.width);
+      const tp = Math.max(b.y, vp.y), bt = Math.min(b.y + b.height, vp.y + vp.height);
+      const x = r > l ? (l + r) / 2 : b.x + b.width / 2;
+      const y = bt > tp ? (tp + bt) / 2 : b.y + b.height / 2;
+      const hit = hitTest(x, y);
+      const res = {
+        found: true, box: b, in_viewport_on_arrival: inView, x: (x - vp.x) * vp.scale, y: (y - vp.y) * vp.scale,
+        receives: receives(el, hit), covered_by: receives(el, hit) ? '' : describe(hit),
+        pointer_events_none: getComputedStyle(el).pointerEvents === 'none',
+        disabled: !!el.disabled || el.getAttribute('aria-disabled') === 'true',
+        checked: el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.getAttribute('aria-checked') === 'true',
+        tag: el.tagName.toLowerCase(), url: el.ownerDocument.location.href,
+      };
+      if (opt.measure) res.measure = measure(el, b);
+      if (opt.offers) {
+        const scope = el.closest('dialog,[role=dialog],[role=alertdialog],form,section,main') || el.ownerDocument.body;
+        const txt = norm(scope ? scope.innerText : '').slice(0, 20000);
+        const m = new RegExp(opt.offers, 'iu').exec(txt);
+        res.offer_text = m ? txt.slice(Math.max(0, m.index - 30), m.index + m[0].length + 30) : '';
+      }
+      return res;
+    },
+    // read: text and style of a target (the disclosure next to the subscribe button).
+    read(t) {
+      const el = find(t);
+      if (!el) return { found: false };
+      const te = textStyleEl(el);
+      return {
+        found: true, text: norm(el.innerText).slice(0, 5000), font_size: parseFloat(getComputedStyle(te).fontSize) || 0,
+        contrast: contrast(el), checked: !!el.checked || el.getAttribute('aria-checked') === 'true',
+      };
+    },
+    // focusForInput: focus the last prepared field and select its content, so typed text replaces it.
+    focusForInput() {
+      const el = last;
+      if (!el) return false;
+      el.focus();
+      if (typeof el.select === 'function') el.select();
+      else if (el.isContentEditable) {
+        const range = el.ownerDocument.createRange(); range.selectNodeContents(el);
+        const sel = el.ownerDocument.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+      }
+      return el.ownerDocument.activeElement === el || el.getRootNode().activeElement === el;
+    },
+    // selectOption: choose an option of the last prepared <select> by its visible label (or value).
+    selectOption(label) {
+      const el = last;
+      if (!el || el.tagName !== 'SELECT') return 'not a select element';
+      const want = norm(label);
+      const opt = Array.from(el.options).find((o) => norm(o.label || o.text) === want || o.value === label);
+      if (!opt) return 'no option "' + label + '"';
+      el.value = opt.value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+      return '';
+    },
+    // screen: what the page shows, for a failure's reason.
+    screen() {
+      return { url: location.href, title: document.title, text: norm(document.body ? document.body.innerText : '').slice(0, 300) };
+    },
+    // outline: draw (or remove) a red frame around a box for the evidence screenshot.
+    outline(b) {
+      if (outlineEl) { outlineEl.remove(); outlineEl = null; }
+      if (!b) return;
+      const d = document.createElement('div');
+      d.setAttribute('aria-hidden', 'true');
+      d.style.cssText = 'position:fixed;pointer-events:none;z-index:2147483647;box-sizing:border-box;' +
+        'border:3px solid #e00;outline:2px solid #fff;left:' + (b.x - 3) + 'px;top:' + (b.y - 3) + 'px;width:' +
+        (b.width + 6) + 'px;height:' + (b.height + 6) + 'px';
+      (document.body || document.documentElement).appendChild(d);
+      outlineEl = d;
+    },
+    // mask: hide the text of fields that would show a credential in a screenshot.
+    mask(targets) {
+      for (const t of targets) for (const el of findAll(t)) {
+        el.style.setProperty('-webkit-text-security', 'disc', 'important');
+        el.style.setProperty('color', 'transparent', 'important');
+        el.style.setProperty('text-shadow', '0 0 0 #888', 'important');
+      }
+    },
+  };
+  return function (op, ...args) { return ops[op](...args); };
+})()

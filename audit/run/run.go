@@ -1,0 +1,279 @@
+// Package run drives one scenario through a real browser on one device and records what it measured.
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/cancelpath/cancelpath/audit/browser"
+	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/scenario"
+)
+
+// Phases of a run, as recorded in metrics.Step.Phase.
+const (
+	phaseLogin     = "login"
+	phaseSubscribe = "subscribe"
+	phaseCancel    = "cancel"
+	phaseDone      = "done"
+	phaseEffect    = "effect"
+	phaseLoggedOut = "logged_out"
+)
+
+// Browser is what a run needs from a browser: an isolated context per run. *browser.Browser implements it;
+// sweeps put a pool of browsers behind it.
+type Browser interface {
+	NewContext(d browser.Device, onDialog func(browser.Dialog)) (*browser.Context, error)
+	Version() string
+}
+
+// Clock gives the time stamps of a run; tests fix it.
+type Clock interface{ Now() time.Time }
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now().UTC() }
+
+// Options tune a run.
+type Options struct {
+	// OutDir is where evidence goes: OutDir/evidence/<scenario>@<device>/. Empty: no screenshots or MHTML
+	// (faster; sizes and counts are measured all the same).
+	OutDir string
+	Clock  Clock
+	// OfferPattern is the regex (JS syntax, case-insensitive) that marks a retention offer on a confirm screen.
+	OfferPattern string
+}
+
+// DefaultOfferPattern: words of retention offers in Chinese, English and German.
+const DefaultOfferPattern = `优惠|折扣|[0-9一二三四五六七八九]折|立减|立省|返现|赠送|免费|特价|券|discount|% ?off|free (month|trial)|special offer|Rabatt|Angebot|gratis|kostenlos`
+
+// EvidenceDir is the folder of one result's evidence, relative to the output folder.
+func EvidenceDir(scenarioID, device string) string {
+	return filepath.Join("evidence", scenarioID+"@"+device)
+}
+
+// Run runs sc on the named device. It never returns an error: whatever happens is recorded in the result
+// (status, reason, failed step), so a sweep goes on and no finished result is lost.
+func Run(ctx context.Context, b Browser, sc *scenario.Scenario, device string, opt Options) *metrics.Result {
+	if opt.Clock == nil {
+		opt.Clock = systemClock{}
+	}
+	if opt.OfferPattern == "" {
+		opt.OfferPattern = DefaultOfferPattern
+	}
+	start := opt.Clock.Now()
+	res := &metrics.Result{
+		ScenarioID: sc.ID, Site: sc.Site, File: sc.File, ScenarioSHA256: sc.SHA256,
+		Jurisdictions: sc.Jurisdictions, Browser: b.Version(), StartedAt: start, Attempts: 1,
+		Status: metrics.StatusOK, Steps: []metrics.Step{},
+	}
+	defer func() { res.DurationMS = opt.Clock.Now().Sub(start).Milliseconds() }()
+	dev, err := browser.LookupDevice(device)
+	if err != nil {
+		res.Device.Name = device
+		res.Status, res.Reason = metrics.StatusError, err.Error()
+		return res
+	}
+	res.Device = metrics.Device{Name: dev.Name, Width: dev.Width, Height: dev.Height, DeviceScaleFactor: dev.DeviceScaleFactor,
+		Mobile: dev.Mobile, Touch: dev.Touch}
+
+	ctx, cancel := context.WithTimeout(ctx, sc.Timeouts.Scenario)
+	defer cancel()
+	r := &runner{sc: sc, dev: dev, opt: opt, b: b, res: res}
+	if opt.OutDir != "" {
+		r.evRel = EvidenceDir(sc.ID, dev.Name)
+	}
+	r.cancelPath(ctx)
+	if sc.Subscribe != nil {
+		r.subscribe(ctx)
+	}
+	if sc.CheckWithoutLogin {
+		r.withoutLogin(ctx)
+	}
+	if ctx.Err() != nil && res.Status == metrics.StatusOK {
+		res.Status, res.Reason = metrics.StatusError, fmt.Sprintf("scenario deadline of %s exceeded", sc.Timeouts.Scenario)
+	}
+	res.Reason = sc.Mask(res.Reason)
+	return res
+}
+
+// runner holds one run's state.
+type runner struct {
+	sc    *scenario.Scenario
+	dev   browser.Device
+	opt   Options
+	b     Browser
+	res   *metrics.Result
+	evRel string // evidence folder relative to OutDir; "" when evidence is off
+	shots int
+
+	mu            sync.Mutex // guards the fields the dialog callback touches
+	phase         string
+	stepIndex     int
+	cancelDialogs int
+}
+
+// onDialog records a dialog; it is called from the context's event goroutine.
+func (r *runner) onDialog(d browser.Dialog) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.res.Dialogs = append(r.res.Dialogs, metrics.Dialog{Type: d.Type, Message: r.sc.Mask(truncate(d.Message, 500)),
+		Phase: r.phase, Step: r.stepIndex})
+	if r.phase == phaseCancel || r.phase == phaseDone {
+		r.cancelDialogs++
+	}
+}
+
+func (r *runner) setPhase(phase string, index int) {
+	r.mu.Lock()
+	r.phase, r.stepIndex = phase, index
+	r.mu.Unlock()
+}
+
+// open starts a fresh context and logs in (or loads the saved session), leaving it on the landing page.
+func (r *runner) open(ctx context.Context, login bool) (*session, error) {
+	bc, err := r.b.NewContext(r.dev, r.onDialog)
+	if err != nil {
+		return nil, &runError{msg: fmt.Sprintf("open browser context: %v", err)}
+	}
+	s := &session{r: r, bc: bc}
+	if !login {
+		return s, s.gotoStart(ctx)
+	}
+	if r.sc.Session != "" {
+		if err := s.loadSession(ctx); err != nil {
+			s.close()
+			return nil, err
+		}
+		return s, s.gotoStart(ctx)
+	}
+	if err := s.steps(ctx, phaseLogin, r.sc.Login, nil); err != nil {
+		s.close()
+		return nil, err
+	}
+	if r.sc.Start != "" {
+		if err := s.gotoStart(ctx); err != nil {
+			s.close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// cancelPath: login, the cancel steps, the done state, the effect check.
+func (r *runner) cancelPath(ctx context.Context) {
+	res := r.res
+	s, err := r.open(ctx, true)
+	if err != nil {
+		r.fail(err)
+		res.Metrics = countMetrics(res.Steps, false, false, 0)
+		return
+	}
+	defer s.close()
+	s.readMedia(ctx)
+
+	controlReached, doneReached := false, false
+	err = s.steps(ctx, phaseCancel, r.sc.Cancel, &r.sc.Done)
+	for _, st := range res.Steps {
+		if st.Phase == phaseCancel && st.Control && st.Error == "" && !st.Skipped {
+			controlReached = true
+		}
+	}
+	if err == nil {
+		r.setPhase(phaseDone, 0)
+		err = s.awaitDone(ctx)
+		doneReached = err == nil
+	}
+	if err != nil {
+		r.fail(err)
+	} else if len(r.sc.Effect) > 0 {
+		eff := &metrics.Effect{Passed: true}
+		if e := s.steps(ctx, phaseEffect, r.sc.Effect, nil); e != nil {
+			eff.Passed, eff.Reason = false, r.sc.Mask(e.Error())
+		}
+		res.Effect = eff
+	}
+	res.FinalURL = s.url(ctx)
+	r.mu.Lock()
+	dialogs := r.cancelDialogs
+	r.mu.Unlock()
+	res.Metrics = countMetrics(res.Steps, controlReached, doneReached, dialogs)
+}
+
+// fail records the first error that ended the run.
+func (r *runner) fail(err error) {
+	res := r.res
+	var se *stepError
+	switch {
+	case errors.As(err, &se):
+		res.Status = metrics.StatusFailed
+		if se.control || se.controlAhead {
+			res.Status = metrics.StatusNotFound
+		}
+		if se.runtime {
+			res.Status = metrics.StatusError
+		}
+		res.FailedStep = &metrics.StepRef{Phase: se.phase, Index: se.index, Line: se.line}
+	default:
+		res.Status = metrics.StatusError
+	}
+	res.Reason = r.sc.Mask(err.Error())
+}
+
+// subscribe measures the sign-up side in a fresh context of its own, so the cancel path's state never
+// leaks into it.
+func (r *runner) subscribe(ctx context.Context) {
+	sub := r.sc.Subscribe
+	out := &metrics.Subscribe{Status: metrics.StatusOK, EndedAtPayment: sub.UntilPayment}
+	r.res.Subscribe = out
+	s, err := r.open(ctx, true)
+	if err != nil {
+		out.Status, out.Reason = metrics.StatusError, r.sc.Mask(err.Error())
+		return
+	}
+	defer s.close()
+	s.watchSubscribe = out
+	err = s.steps(ctx, phaseSubscribe, sub.Steps, nil)
+	s.observeSubscribe(ctx) // the end state counts too: a disclosure shown only on the last screen
+	clicks := 0
+	for _, st := range r.res.Steps {
+		if st.Phase == phaseSubscribe && !st.Skipped {
+			clicks += st.Clicks
+		}
+	}
+	if err != nil {
+		out.Status, out.Reason = metrics.StatusFailed, r.sc.Mask(err.Error())
+		return
+	}
+	out.ClicksToSubscribe = &clicks
+}
+
+// withoutLogin replays the cancel steps up to the control in a logged-out context: can a visitor reach it?
+func (r *runner) withoutLogin(ctx context.Context) {
+	reachable := false
+	r.res.Metrics.ReachableWithoutLogin = &reachable
+	s, err := r.open(ctx, false)
+	if err != nil {
+		r.res.Notes = append(r.res.Notes, "logged-out check: "+r.sc.Mask(err.Error()))
+		return
+	}
+	defer s.close()
+	s.stopAtControl = true
+	if err := s.steps(ctx, phaseLoggedOut, r.sc.Cancel, nil); err != nil {
+		r.res.Notes = append(r.res.Notes, "logged-out check: "+r.sc.Mask(err.Error()))
+		return
+	}
+	reachable = s.controlSeen
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
