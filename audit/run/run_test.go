@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -296,4 +297,18 @@ func TestEvidenceAndSecrets(t *testing.T) {
 			assert.NotEmpty(t, s.Screenshot, "every cancel step has a screenshot")
 		}
 	}
+}
+
+func TestSavedSession(t *testing.T) {
+	host := strings.TrimPrefix(strings.TrimSuffix(siteURL, "/"), "http://")
+	state := fmt.Sprintf(`{"cookies":[{"name":"sid","value":"abc","domain":"%s","path":"/","expires":-1,"httpOnly":false,"secure":false,"sameSite":"Lax"}],
+		"origins":[{"origin":"%s","localStorage":[{"name":"token","value":"t1"}]}]}`,
+		strings.Split(host, ":")[0], strings.TrimSuffix(siteURL, "/"))
+	path := filepath.Join(t.TempDir(), "state.json")
+	require.NoError(t, os.WriteFile(path, []byte(state), 0o600))
+	sc := newScenario("", []scenario.Step{{Action: scenario.WaitFor, Target: txt("已登录")}, control(txt("退订"))}, txt("已退订"))
+	sc.Login, sc.Session, sc.Start = nil, path, "session.html"
+	res := Run(context.Background(), testBrowser, sc, "desktop", Options{})
+	require.Equal(t, metrics.StatusOK, res.Status, res.Reason)
+	assert.Equal(t, 0, res.Metrics.LoginActions)
 }

@@ -1,0 +1,124 @@
+// Package audit is cancelpath's library API: load scenarios, open a browser, run each scenario on each of its
+// devices, and get the measurements. A platform's own `go test` can call it in pre-release CI:
+//
+//	b, err := audit.OpenBrowser(ctx, audit.BrowserOptions{})
+//	if err != nil { t.Fatal(err) }
+//	defer b.Close()
+//	scs, err := audit.Load([]string{"testdata/cancel.yaml"}, scenario.Options{})
+//	res := audit.Run(ctx, b, scs[0], "mobile", run.Options{})
+//	if *res.Metrics.ClicksToControl > 2 { t.Errorf("cancel path too long: %d clicks", *res.Metrics.ClicksToControl) }
+//
+// The CLI (cmd/cancelpath) is a thin layer over this package, audit/rules (verdicts) and reports.
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/cancelpath/cancelpath/audit/browser"
+	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/run"
+	"github.com/cancelpath/cancelpath/audit/scenario"
+)
+
+// Load reads and validates scenario files or folders; nothing runs when any of them is invalid.
+func Load(paths []string, opts scenario.Options) ([]*scenario.Scenario, error) {
+	return scenario.Load(paths, opts)
+}
+
+// BrowserOptions say which browser to use: a remote CDP endpoint, else a local Chromium (Chrome, else
+// $CANCELPATH_CHROME, else the system's). The tool never downloads one.
+type BrowserOptions struct {
+	Chrome string // path to a Chromium binary
+	Remote string // ws:// or http:// CDP endpoint
+}
+
+// OpenBrowser launches or connects to the browser. Close it when done.
+func OpenBrowser(ctx context.Context, o BrowserOptions) (*browser.Browser, error) {
+	if o.Remote != "" {
+		return browser.Connect(ctx, o.Remote)
+	}
+	bin, err := browser.Find(o.Chrome)
+	if err != nil {
+		return nil, err
+	}
+	return browser.Launch(ctx, bin)
+}
+
+// Run runs one scenario on one device. It never fails: problems are recorded in the result.
+func Run(ctx context.Context, b run.Browser, sc *scenario.Scenario, device string, opt run.Options) *metrics.Result {
+	return run.Run(ctx, b, sc, device, opt)
+}
+
+// Job is one scenario on one device.
+type Job struct {
+	Scenario *scenario.Scenario
+	Device   string
+}
+
+// Jobs expands scenarios into scenario × device jobs, in file order then device order.
+func Jobs(scs []*scenario.Scenario) []Job {
+	var jobs []Job
+	for _, sc := range scs {
+		for _, d := range sc.Devices {
+			jobs = append(jobs, Job{Scenario: sc, Device: d})
+		}
+	}
+	return jobs
+}
+
+// SweepOptions tune a sweep.
+type SweepOptions struct {
+	Run      run.Options
+	Parallel int // contexts at once on the browser; default 1
+	// OnResult is called once per finished job, from one goroutine at a time, in completion order: stream
+	// results from here so an interrupted sweep loses nothing that finished.
+	OnResult func(i int, r *metrics.Result)
+}
+
+// ErrInterrupted is returned by Sweep when ctx ended before every job ran.
+var ErrInterrupted = errors.New("sweep interrupted")
+
+// Sweep runs every job and returns the results in job order (deterministic, whatever the parallelism).
+// When ctx ends, jobs not yet started are left out (nil in the slice) and ErrInterrupted is returned.
+func Sweep(ctx context.Context, b run.Browser, jobs []Job, o SweepOptions) ([]*metrics.Result, error) {
+	n := o.Parallel
+	if n < 1 {
+		n = 1
+	}
+	results := make([]*metrics.Result, len(jobs))
+	next := make(chan int)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r := run.Run(ctx, b, jobs[i].Scenario, jobs[i].Device, o.Run)
+				mu.Lock()
+				results[i] = r
+				if o.OnResult != nil {
+					o.OnResult(i, r)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if ctx.Err() != nil {
+		return results, fmt.Errorf("%w: %v", ErrInterrupted, ctx.Err())
+	}
+	return results, nil
+}

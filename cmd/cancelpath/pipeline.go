@@ -1,0 +1,313 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/cancelpath/cancelpath/audit"
+	"github.com/cancelpath/cancelpath/audit/browser"
+	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/audit/run"
+	"github.com/cancelpath/cancelpath/audit/scenario"
+	"github.com/cancelpath/cancelpath/reports"
+)
+
+// auditFlags are the flags `audit` and `demo` share.
+type auditFlags struct {
+	chrome    string
+	remote    string
+	out       string
+	formats   []string
+	rules     []string
+	ruleFiles []string
+	failOn    string
+	devices   []string
+	parallel  int
+	lang      string
+	quiet     bool
+}
+
+func (f *auditFlags) register(cmd *cobra.Command, defaultOut, defaultFailOn string) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.chrome, "chrome", "", "Chromium binary (default: $"+browser.EnvChrome+", then the system's chromium)")
+	fl.StringVar(&f.remote, "browser", "", "remote CDP browser to use instead of launching one (ws://… or http://host:port)")
+	fl.StringVarP(&f.out, "out", "o", defaultOut, "folder for results, reports and evidence (screenshots, MHTML, MANIFEST.sha256)")
+	fl.StringSliceVarP(&f.formats, "format", "f", nil, "formats to write: table, json, jsonl, csv, markdown, junit, sarif, html (repeatable; default: all into --out, or table to stdout without --out)")
+	fl.StringSliceVar(&f.rules, "rules", nil, "rule packs to apply, e.g. cn,de,wcag (default: the packs of each scenario's jurisdictions, plus wcag)")
+	fl.StringArrayVar(&f.ruleFiles, "rules-file", nil, "extra rule pack file (repeatable)")
+	fl.StringVar(&f.failOn, "fail-on", defaultFailOn, "exit 1 when a rule fails at or above this severity: info, minor, major, critical, or none")
+	fl.StringSliceVar(&f.devices, "device", nil, "run only these devices (desktop, mobile), whatever the scenarios ask")
+	fl.IntVar(&f.parallel, "parallel", 1, "scenarios run at once, each in its own browser context")
+	fl.StringVar(&f.lang, "lang", "en", "language of the reports' own words: en or zh")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
+}
+
+// auditConfig is the validated form of the flags.
+type auditConfig struct {
+	auditFlags
+	formats []reports.Format
+	packs   []*rules.Pack // all packs known (bundled + files); selection is per scenario
+	failOn  rules.Severity
+	noFail  bool
+}
+
+func (f *auditFlags) validate() (*auditConfig, error) {
+	c := &auditConfig{auditFlags: *f}
+	if f.parallel < 1 {
+		return nil, usageErr("--parallel must be at least 1")
+	}
+	if f.lang != "en" && f.lang != "zh" {
+		return nil, usageErr("--lang must be en or zh, not %q", f.lang)
+	}
+	for _, d := range f.devices {
+		if _, err := browser.LookupDevice(d); err != nil {
+			return nil, usageErr("--device: %v", err)
+		}
+	}
+	if len(f.formats) > 0 {
+		fs, err := reports.ParseFormats(f.formats)
+		if err != nil {
+			return nil, usageErr("--format: %v", err)
+		}
+		c.formats = fs
+	}
+	if strings.EqualFold(f.failOn, "none") {
+		c.noFail = true
+	} else {
+		sev, err := rules.ParseSeverity(f.failOn)
+		if err != nil {
+			return nil, usageErr("--fail-on: %v", err)
+		}
+		c.failOn = sev
+	}
+	packs, err := rules.Bundled()
+	if err != nil {
+		return nil, runtimeErr(fmt.Errorf("bundled rule packs: %w", err))
+	}
+	for _, path := range f.ruleFiles {
+		p, err := rules.LoadPackFile(path)
+		if err != nil {
+			return nil, usageErr("%v", err)
+		}
+		packs = append(packs, p)
+	}
+	c.packs = packs
+	// Check --rules once up front, so a typo fails before any browser starts.
+	if _, err := rules.Select(packs, f.rules, nil); err != nil {
+		return nil, usageErr("--rules: %v", err)
+	}
+	return c, nil
+}
+
+// auditRun runs the scenarios, scores them, writes the reports and returns the exit status as an error
+// (nil for exit 0). It is the whole of `audit`, and of `demo` once the sites are served.
+func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, stdout, stderr io.Writer) error {
+	progress := stderr
+	if c.quiet {
+		progress = io.Discard
+	}
+	if len(c.devices) > 0 {
+		for _, sc := range scs {
+			sc.Devices = c.devices
+		}
+	}
+	jobs := audit.Jobs(scs)
+	packsFor := make(map[string][]*rules.Pack, len(scs))
+	for _, sc := range scs {
+		ps, err := rules.Select(c.packs, c.rules, sc.Jurisdictions)
+		if err != nil {
+			return usageErr("%s: %v", sc.File, err)
+		}
+		packsFor[sc.ID] = ps
+	}
+
+	b, err := audit.OpenBrowser(ctx, audit.BrowserOptions{Chrome: c.chrome, Remote: c.remote})
+	if err != nil {
+		if errors.Is(err, browser.ErrNotFound) {
+			return usageErr("%v", err)
+		}
+		return runtimeErr(err)
+	}
+	defer b.Close()
+
+	doc := &reports.Document{SchemaVersion: reports.SchemaVersion, Tool: reports.Tool{Name: "cancelpath", Version: version},
+		StartedAt: time.Now().UTC()}
+	var stream *reports.JSONLWriter
+	if c.out != "" {
+		if err := os.MkdirAll(c.out, 0o755); err != nil {
+			return runtimeErr(fmt.Errorf("output folder: %w", err))
+		}
+		stream, err = reports.NewJSONLWriter(filepath.Join(c.out, reports.FileName(reports.FormatJSONL)), false)
+		if err != nil {
+			return runtimeErr(err)
+		}
+		defer stream.Close()
+	}
+	entries := make([]reports.Entry, len(jobs))
+	done := 0
+	var streamErr error
+	fmt.Fprintf(progress, "cancelpath: %d scenario(s) × device = %d run(s) in %s\n", len(scs), len(jobs), b.Version())
+	results, sweepErr := audit.Sweep(ctx, b, jobs, audit.SweepOptions{
+		Parallel: c.parallel,
+		Run:      run.Options{OutDir: c.out},
+		OnResult: func(i int, r *metrics.Result) {
+			done++
+			entries[i] = score(packsFor[r.ScenarioID], r)
+			if stream != nil && streamErr == nil {
+				streamErr = stream.Append(&entries[i])
+			}
+			if c.out != "" {
+				sealEvidence(c.out, jobs[i].Scenario, r, b.Version(), progress)
+			}
+			fmt.Fprintf(progress, "[%d/%d] %s@%s: %s %.1fs%s\n", done, len(jobs), reports.Clean(r.ScenarioID), r.Device.Name,
+				r.Status, float64(r.DurationMS)/1000, reasonSuffix(r))
+		},
+	})
+	doc.FinishedAt = time.Now().UTC()
+	for i, r := range results {
+		if r != nil {
+			doc.Results = append(doc.Results, entries[i])
+		}
+	}
+	packIDs := map[string]bool{}
+	for _, ps := range packsFor {
+		for _, p := range ps {
+			if !packIDs[p.ID] {
+				packIDs[p.ID] = true
+				doc.Packs = append(doc.Packs, p.ID)
+			}
+		}
+	}
+	reports.RankEntries(doc.Results)
+	if err := writeReports(c, doc, stdout, progress); err != nil {
+		return runtimeErr(err)
+	}
+	if streamErr != nil {
+		return runtimeErr(fmt.Errorf("results stream: %w", streamErr))
+	}
+	if sweepErr != nil {
+		return runtimeErr(fmt.Errorf("%w: %d of %d runs finished and were written", sweepErr, len(doc.Results), len(jobs)))
+	}
+	return exitStatus(c, doc)
+}
+
+// score applies the packs to one result.
+func score(packs []*rules.Pack, r *metrics.Result) reports.Entry {
+	e := reports.Entry{Result: *r}
+	e.Verdicts, e.Scores = rules.Evaluate(packs, r)
+	e.Overall, e.Grade = rules.Overall(e.Scores)
+	return e
+}
+
+func reasonSuffix(r *metrics.Result) string {
+	if r.Reason == "" {
+		return ""
+	}
+	return " — " + reports.CleanCut(r.Reason, 160)
+}
+
+// writeReports prints the table (or the chosen formats) to stdout and writes the files into --out.
+func writeReports(c *auditConfig, doc *reports.Document, stdout, progress io.Writer) error {
+	opt := reports.Options{Lang: c.lang, Color: colorOK(stdout), BaseDir: c.out}
+	if c.out == "" {
+		formats := c.formats
+		if len(formats) == 0 {
+			formats = []reports.Format{reports.FormatTable}
+		}
+		for _, f := range formats {
+			if err := reports.Render(stdout, doc, f, opt); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	formats := c.formats
+	if len(formats) == 0 {
+		formats = reports.AllFormats()
+	}
+	var files []reports.Format
+	for _, f := range formats {
+		if f != reports.FormatJSONL { // streamed as the runs finished
+			files = append(files, f)
+		}
+	}
+	paths, err := reports.WriteAll(c.out, doc, files, opt)
+	if err != nil {
+		return err
+	}
+	if err := reports.Render(stdout, doc, reports.FormatTable, opt); err != nil {
+		return err
+	}
+	fmt.Fprintf(progress, "cancelpath: wrote %s\n", strings.Join(paths, ", "))
+	return nil
+}
+
+// exitStatus: 3 when a run could not be carried out, else 1 when a rule fails at or above --fail-on.
+func exitStatus(c *auditConfig, doc *reports.Document) error {
+	var broken []string
+	for _, e := range doc.Results {
+		if e.Status == metrics.StatusError {
+			broken = append(broken, e.Key())
+		}
+	}
+	if len(broken) > 0 {
+		return &exitError{exitRuntime, fmt.Errorf("%d run(s) could not be carried out: %s", len(broken), strings.Join(broken, ", "))}
+	}
+	if c.noFail {
+		return nil
+	}
+	var failing []string
+	for _, e := range doc.Results {
+		if rules.FailsAt(e.Verdicts, c.failOn) {
+			failing = append(failing, e.Key())
+		}
+	}
+	if len(failing) > 0 {
+		return &exitError{exitFindings, fmt.Errorf("rules failed at or above %s in %d run(s): %s", c.failOn, len(failing), strings.Join(failing, ", "))}
+	}
+	return nil
+}
+
+// colorOK: colour only on a terminal, never with NO_COLOR (https://no-color.org).
+func colorOK(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
+}
+
+// envLookup chains an env file's values before the process environment.
+func envLookup(file map[string]string) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		if v, ok := file[name]; ok {
+			return v, true
+		}
+		return os.LookupEnv(name)
+	}
+}
+
+// sealEvidence writes the run's metadata beside its evidence and seals the folder with MANIFEST.sha256.
+// A failure to seal is reported, not fatal: the results themselves are already streamed.
+func sealEvidence(out string, sc *scenario.Scenario, r *metrics.Result, browserVersion string, progress io.Writer) {
+	dir := filepath.Join(out, run.EvidenceDir(r.ScenarioID, r.Device.Name))
+	if _, err := os.Stat(dir); err != nil {
+		return // no evidence was taken (the run failed before its first screenshot)
+	}
+	meta := reports.EvidenceMeta{ScenarioID: r.ScenarioID, Device: r.Device.Name, ScenarioFile: sc.File,
+		ScenarioSHA256: sc.SHA256, ToolVersion: version, Browser: browserVersion, StartedAt: r.StartedAt,
+		FinishedAt: r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond)}
+	if err := reports.SealEvidence(dir, meta); err != nil {
+		fmt.Fprintf(progress, "cancelpath: seal evidence of %s@%s: %v\n", r.ScenarioID, r.Device.Name, err)
+	}
+}
