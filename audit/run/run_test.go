@@ -312,3 +312,28 @@ func TestSavedSession(t *testing.T) {
 	require.Equal(t, metrics.StatusOK, res.Status, res.Reason)
 	assert.Equal(t, 0, res.Metrics.LoginActions)
 }
+
+func TestDriverStepByStep(t *testing.T) {
+	sc := newScenario("help.html", nil, txt("已退订"))
+	d, err := Open(context.Background(), testBrowser, sc, "desktop", true, Options{})
+	require.NoError(t, err)
+	defer d.Close()
+	ctx := context.Background()
+	require.NoError(t, d.Do(ctx, click(txt("常见问题")), &scenario.Condition{Target: txt("退订指引")}))
+	require.NoError(t, d.Do(ctx, click(txt("退订指引")), &scenario.Condition{Target: txt("退订")}))
+	ok, err := d.Settle(ctx, &scenario.Condition{Target: txt("退订")})
+	require.NoError(t, err)
+	require.True(t, ok)
+	var levels, clicks int
+	for _, s := range d.Steps() {
+		if s.Phase == phaseCancel {
+			clicks += s.Clicks
+			if s.Level {
+				levels++
+			}
+		}
+	}
+	assert.Equal(t, 2, clicks)
+	assert.Equal(t, 2, levels)
+	assert.Equal(t, 1, d.Steps()[len(d.Steps())-1].Index)
+}
