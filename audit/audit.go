@@ -78,11 +78,20 @@ type SweepOptions struct {
 	OnResult func(i int, r *metrics.Result)
 }
 
+// recoverer is a browser that can replace itself after a crash (Pool).
+type recoverer interface {
+	Generation() int
+	Recover(ctx context.Context) (bool, error)
+}
+
 // ErrInterrupted is returned by Sweep when ctx ended before every job ran.
 var ErrInterrupted = errors.New("sweep interrupted")
 
 // Sweep runs every job and returns the results in job order (deterministic, whatever the parallelism).
-// When ctx ends, jobs not yet started are left out (nil in the slice) and ErrInterrupted is returned.
+// When ctx ends, jobs not yet finished are left out (nil in the slice: a run cut short is not a result) and
+// ErrInterrupted is returned. When b is a Pool and a run failed because its browser crashed or the
+// connection was lost, the browser is relaunched and the run retried once (Attempts 2, the first reason in
+// Notes).
 func Sweep(ctx context.Context, b run.Browser, jobs []Job, o SweepOptions) ([]*metrics.Result, error) {
 	n := o.Parallel
 	if n < 1 {
@@ -97,7 +106,10 @@ func Sweep(ctx context.Context, b run.Browser, jobs []Job, o SweepOptions) ([]*m
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				r := run.Run(ctx, b, jobs[i].Scenario, jobs[i].Device, o.Run)
+				r := runWithRetry(ctx, b, jobs[i], o.Run)
+				if r == nil {
+					continue // interrupted
+				}
 				mu.Lock()
 				results[i] = r
 				if o.OnResult != nil {
@@ -121,4 +133,38 @@ feed:
 		return results, fmt.Errorf("%w: %v", ErrInterrupted, ctx.Err())
 	}
 	return results, nil
+}
+
+// runWithRetry runs a job, and once more when its browser was lost meanwhile. nil: ctx ended during the run.
+func runWithRetry(ctx context.Context, b run.Browser, j Job, opt run.Options) *metrics.Result {
+	rec, _ := b.(recoverer)
+	gen := 0
+	if rec != nil {
+		gen = rec.Generation()
+	}
+	r := run.Run(ctx, b, j.Scenario, j.Device, opt)
+	if ctx.Err() != nil {
+		return nil
+	}
+	// A lost browser can look like anything from inside the run (a wait that never ends reads as
+	// not_found), so every run that did not end ok asks whether its browser is still there.
+	if r.Status == metrics.StatusOK || rec == nil {
+		return r
+	}
+	replaced, err := rec.Recover(ctx)
+	if err != nil {
+		r.Notes = append(r.Notes, err.Error())
+		return r
+	}
+	if !replaced && rec.Generation() == gen {
+		return r // the browser is fine: the site failed, not the browser
+	}
+	first := r.Reason
+	r = run.Run(ctx, b, j.Scenario, j.Device, opt)
+	if ctx.Err() != nil {
+		return nil
+	}
+	r.Attempts = 2
+	r.Notes = append(r.Notes, "first attempt lost its browser: "+first)
+	return r
 }

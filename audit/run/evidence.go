@@ -31,11 +31,11 @@ func (s *session) shot(ctx context.Context, name string, box *metrics.Box) strin
 		for i := range r.sc.MaskFields {
 			targets[i] = toJS(&r.sc.MaskFields[i])
 		}
-		_ = call(p, nil, "mask", targets)
+		_ = s.call(ctx, nil, "mask", targets)
 	}
 	if box != nil {
-		_ = call(p, nil, "outline", box)
-		defer func() { _ = call(p, nil, "outline", nil) }()
+		_ = s.call(ctx, nil, "outline", box)
+		defer func() { _ = s.call(ctx, nil, "outline", nil) }()
 	}
 	png, err := p.Screenshot(false, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
 	if err != nil {

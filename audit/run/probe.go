@@ -1,12 +1,17 @@
 package run
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/js"
+	"github.com/go-rod/rod/lib/proto"
+	"github.com/ysmood/gson"
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/scenario"
@@ -15,26 +20,107 @@ import (
 //go:embed probe.js
 var probeSource string
 
-// probeFn is loaded once per JS context (rod caches helpers by name) and reused by every call.
-var probeFn = &js.Function{Name: "cancelpathProbe", Definition: probeSource}
+// probeWorld is the isolated world the probe lives in: the page's scripts cannot see it, and cannot fake a
+// measurement by redefining the DOM methods it calls (each world has its own JS bindings of the DOM).
+const probeWorld = "cancelpath"
 
-// call runs probe(op, args...) in the page's top frame and decodes the JSON result into out.
-func call(p *rod.Page, out any, op string, args ...any) error {
-	res, err := p.Evaluate(&rod.EvalOptions{
-		ByValue: true,
-		JS:      `function (f, ...args) { return f.apply(this, args) }`,
-		JSArgs:  append([]any{probeFn, op}, args...),
-	})
-	if err != nil {
-		return fmt.Errorf("probe %s: %w", op, err)
+// prober calls probe.js in the top frame of one page. The probe is installed once per document and called
+// by its object id; a new document (navigation) or a new page (popup) installs it again.
+type prober struct {
+	page   proto.TargetTargetID
+	helper proto.RuntimeRemoteObjectID
+}
+
+// jsError is an exception thrown by the probe: the page rejected a locator, or the DOM changed under it.
+type jsError struct{ msg string }
+
+func (e *jsError) Error() string { return e.msg }
+
+// call runs probe(op, args...) and decodes its JSON result into out (nil: ignore it).
+func (pr *prober) call(ctx context.Context, p *rod.Page, out any, op string, args ...any) error {
+	callArgs := []*proto.RuntimeCallArgument{{Value: gson.New(op)}}
+	for _, a := range args {
+		callArgs = append(callArgs, &proto.RuntimeCallArgument{Value: gson.New(a)})
 	}
-	if out == nil {
+	var lastErr error
+	for attempt := 0; attempt < 4; attempt++ {
+		if pr.page != p.TargetID || pr.helper == "" {
+			if err := pr.install(p); err != nil {
+				lastErr = err
+				if ctx.Err() != nil {
+					break
+				}
+				time.Sleep(20 * time.Millisecond) // a document between two lives: try again
+				continue
+			}
+		}
+		res, err := proto.RuntimeCallFunctionOn{ObjectID: pr.helper, ReturnByValue: true, Arguments: callArgs,
+			FunctionDeclaration: `function (op, ...args) { return this(op, ...args) }`}.Call(p)
+		if err != nil {
+			lastErr = err
+			if stale(err) {
+				pr.helper = ""
+				continue
+			}
+			break
+		}
+		if res.ExceptionDetails != nil {
+			msg := res.ExceptionDetails.Text
+			if res.ExceptionDetails.Exception != nil && res.ExceptionDetails.Exception.Description != "" {
+				msg = res.ExceptionDetails.Exception.Description
+			}
+			if i := strings.IndexByte(msg, '\n'); i > 0 {
+				msg = msg[:i] // the first line says it; the stack is probe.js's
+			}
+			return fmt.Errorf("probe %s: %w", op, &jsError{msg: msg})
+		}
+		if out == nil {
+			return nil
+		}
+		if err := json.Unmarshal([]byte(res.Result.Value.JSON("", "")), out); err != nil {
+			return fmt.Errorf("probe %s: decode: %w", op, err)
+		}
 		return nil
 	}
-	if err := json.Unmarshal([]byte(res.Value.JSON("", "")), out); err != nil {
-		return fmt.Errorf("probe %s: decode: %w", op, err)
+	return fmt.Errorf("probe %s: %w", op, lastErr)
+}
+
+// install creates the isolated world in the page's current top document and evaluates probe.js in it.
+func (pr *prober) install(p *rod.Page) error {
+	pr.page, pr.helper = p.TargetID, ""
+	tree, err := proto.PageGetFrameTree{}.Call(p)
+	if err != nil {
+		return err
 	}
+	world, err := proto.PageCreateIsolatedWorld{FrameID: tree.FrameTree.Frame.ID, WorldName: probeWorld}.Call(p)
+	if err != nil {
+		return err
+	}
+	res, err := proto.RuntimeEvaluate{Expression: probeSource, ContextID: world.ExecutionContextID}.Call(p)
+	if err != nil {
+		return err
+	}
+	if res.ExceptionDetails != nil {
+		return fmt.Errorf("install probe: %s", res.ExceptionDetails.Text)
+	}
+	pr.helper = res.Result.ObjectID
 	return nil
+}
+
+// stale tells an error that a new document or page explains: install the probe again.
+func stale(err error) bool {
+	var ce *rod.ObjectNotFoundError
+	if errors.As(err, &ce) {
+		return true
+	}
+	m := err.Error()
+	for _, s := range []string{"Cannot find context", "Could not find object", "context was destroyed",
+		"Execution context was destroyed", "No frame", "Cannot find object"} {
+		if strings.Contains(m, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // jsTarget is the locator as probe.js reads it.

@@ -337,3 +337,15 @@ func TestDriverStepByStep(t *testing.T) {
 	assert.Equal(t, 2, levels)
 	assert.Equal(t, 1, d.Steps()[len(d.Steps())-1].Index)
 }
+
+func TestFillReplacesTextAndCounts(t *testing.T) {
+	sc := newScenario("login.html", []scenario.Step{
+		{Action: scenario.Fill, Target: &scenario.Target{CSS: "#u"}, Value: "张三"},
+		{Action: scenario.Fill, Target: &scenario.Target{Role: "textbox", Name: "密码"}, Value: "pw", Secret: true},
+		control(txt("登录")),
+	}, txt("欢迎 2")) // the page shows the typed username's length: "old" was replaced, not appended to
+	res := Run(context.Background(), testBrowser, sc, "desktop", Options{})
+	require.Equal(t, metrics.StatusOK, res.Status, res.Reason)
+	assert.Equal(t, 2, res.Metrics.FieldsFilled)
+	assertCount(t, "clicks_to_control", ip(1), res.Metrics.ClicksToControl)
+}

@@ -60,9 +60,16 @@ type session struct {
 
 	stopAtControl bool
 	controlSeen   bool
+
+	pr prober
 }
 
 func (s *session) close() { s.bc.Close() }
+
+// call runs an operation of the in-page probe on the current tab.
+func (s *session) call(ctx context.Context, out any, op string, args ...any) error {
+	return s.pr.call(ctx, s.page(ctx), out, op, args...)
+}
 
 // page is the current tab bound to ctx: every CDP call made through it ends when ctx does.
 func (s *session) page(ctx context.Context) *rod.Page { return s.bc.Page().Context(ctx) }
@@ -237,7 +244,7 @@ func (x *stepRun) pointerStep(ctx context.Context) error {
 		opts.Offers = r.opt.OfferPattern
 	}
 	var p prepared
-	if err := call(s.page(ctx), &p, "prepare", toJS(st.Target), opts); err != nil {
+	if err := s.call(ctx, &p, "prepare", toJS(st.Target), opts); err != nil {
 		return err
 	}
 	switch {
@@ -273,7 +280,7 @@ func (x *stepRun) pointerStep(ctx context.Context) error {
 	case scenario.Select:
 		x.rec.Clicks = 1
 		var msg string
-		if err := call(s.page(ctx), &msg, "selectOption", st.Value); err != nil {
+		if err := s.call(ctx, &msg, "selectOption", st.Value); err != nil {
 			return err
 		}
 		if msg != "" {
@@ -285,7 +292,7 @@ func (x *stepRun) pointerStep(ctx context.Context) error {
 			return err
 		}
 		var focused bool
-		if err := call(s.page(ctx), &focused, "focusForInput"); err != nil {
+		if err := s.call(ctx, &focused, "focusForInput"); err != nil {
 			return err
 		}
 		if !focused {
@@ -361,7 +368,7 @@ func (s *session) beginAction(ctx context.Context, x *stepRun) {
 		} else {
 			w.visibleBefore = true // nothing follows: nothing to reveal
 		}
-		_ = call(s.page(ctx), &w.before, "state")
+		_ = s.call(ctx, &w.before, "state")
 		s.pending = w
 		s.popupSwitched = false
 	}
@@ -376,7 +383,7 @@ func (s *session) creditLevel(ctx context.Context) {
 		return
 	}
 	var now pageState
-	_ = call(s.page(ctx), &now, "state")
+	_ = s.call(ctx, &now, "state")
 	kind := "reveal"
 	switch {
 	case s.popupSwitched || now.Origin != w.before.Origin:
@@ -392,7 +399,7 @@ func (s *session) creditLevel(ctx context.Context) {
 func (s *session) check(ctx context.Context, c *scenario.Condition) (bool, error) {
 	if c.Target != nil {
 		var pr probeResult
-		if err := call(s.page(ctx), &pr, "probe", toJS(c.Target)); err != nil {
+		if err := s.call(ctx, &pr, "probe", toJS(c.Target)); err != nil {
 			return false, err
 		}
 		return pr.OK, nil
@@ -402,7 +409,7 @@ func (s *session) check(ctx context.Context, c *scenario.Condition) (bool, error
 		return false, fmt.Errorf("url pattern %q: %w", c.URL, err)
 	}
 	var st pageState
-	if err := call(s.page(ctx), &st, "state"); err != nil {
+	if err := s.call(ctx, &st, "state"); err != nil {
 		return false, err
 	}
 	return re.MatchString(st.URL), nil
@@ -454,8 +461,8 @@ func (s *session) waitAbsent(ctx context.Context, t *scenario.Target) error {
 
 // permanent tells a page error that will not go away by waiting: the browser rejected the locator.
 func permanent(err error) bool {
-	var ee *rod.EvalError
-	if !errors.As(err, &ee) {
+	var je *jsError
+	if !errors.As(err, &je) {
 		return strings.Contains(err.Error(), "url pattern")
 	}
 	m := err.Error()
@@ -500,14 +507,14 @@ func (s *session) observeSubscribe(ctx context.Context) {
 	sub, out := s.r.sc.Subscribe, s.watchSubscribe
 	if sub.Autorenew != nil && out.AutorenewPrechecked == nil {
 		var rr readResult
-		if call(s.page(ctx), &rr, "read", toJS(sub.Autorenew)) == nil && rr.Found {
+		if s.call(ctx, &rr, "read", toJS(sub.Autorenew)) == nil && rr.Found {
 			v := rr.Checked
 			out.AutorenewPrechecked = &v
 		}
 	}
 	if sub.Disclosure != nil && !s.disclosureSeen {
 		var rr readResult
-		if call(s.page(ctx), &rr, "read", toJS(sub.Disclosure)) == nil && rr.Found {
+		if s.call(ctx, &rr, "read", toJS(sub.Disclosure)) == nil && rr.Found {
 			s.disclosureSeen = true
 			out.DisclosureText = s.r.sc.Mask(rr.Text)
 			out.DisclosureFontPX, out.DisclosureContrast = rr.FontSize, rr.Contrast
@@ -561,7 +568,7 @@ func (s *session) pageShows(ctx context.Context) string {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	var sr screenResult
-	if call(s.page(sctx), &sr, "screen") != nil {
+	if s.call(sctx, &sr, "screen") != nil {
 		return ""
 	}
 	return s.r.sc.Mask(fmt.Sprintf("; the page (%q at %s) shows: %s", truncate(sr.Title, 80), sr.URL, truncate(sr.Text, 200)))

@@ -37,7 +37,7 @@ Progress goes to stderr, data to stdout. Exit codes: 0 all pass, 1 a rule failed
 				if err != nil {
 					return usageErr("%v", err)
 				}
-				opts.Env = envLookup(vars)
+				opts.Env = envChain(vars)
 			}
 			scs, err := audit.Load(args, opts)
 			if err != nil {

@@ -17,7 +17,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit/browser"
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
-	"github.com/cancelpath/cancelpath/audit/run"
+	auditrun "github.com/cancelpath/cancelpath/audit/run"
 	"github.com/cancelpath/cancelpath/audit/scenario"
 	"github.com/cancelpath/cancelpath/reports"
 )
@@ -33,6 +33,9 @@ type auditFlags struct {
 	failOn    string
 	devices   []string
 	parallel  int
+	browsers  int
+	shard     string
+	resume    bool
 	lang      string
 	quiet     bool
 }
@@ -48,6 +51,9 @@ func (f *auditFlags) register(cmd *cobra.Command, defaultOut, defaultFailOn stri
 	fl.StringVar(&f.failOn, "fail-on", defaultFailOn, "exit 1 when a rule fails at or above this severity: info, minor, major, critical, or none")
 	fl.StringSliceVar(&f.devices, "device", nil, "run only these devices (desktop, mobile), whatever the scenarios ask")
 	fl.IntVar(&f.parallel, "parallel", 1, "scenarios run at once, each in its own browser context")
+	fl.IntVar(&f.browsers, "browsers", 1, "browsers to spread the parallel contexts over")
+	fl.StringVar(&f.shard, "shard", "", "run only shard i of n (e.g. 2/8), a stable split by scenario id; default from JOB_COMPLETION_INDEX and "+audit.EnvShardTotal)
+	fl.BoolVar(&f.resume, "resume", false, "skip runs already finished in --out's results.jsonl and append to it")
 	fl.StringVar(&f.lang, "lang", "en", "language of the reports' own words: en or zh")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
 }
@@ -59,12 +65,27 @@ type auditConfig struct {
 	packs   []*rules.Pack // all packs known (bundled + files); selection is per scenario
 	failOn  rules.Severity
 	noFail  bool
+	shard   *audit.Shard
 }
 
 func (f *auditFlags) validate() (*auditConfig, error) {
 	c := &auditConfig{auditFlags: *f}
-	if f.parallel < 1 {
-		return nil, usageErr("--parallel must be at least 1")
+	if f.parallel < 1 || f.browsers < 1 {
+		return nil, usageErr("--parallel and --browsers must be at least 1")
+	}
+	if f.resume && f.out == "" {
+		return nil, usageErr("--resume needs --out: it continues the results.jsonl there")
+	}
+	if f.shard != "" {
+		sh, err := audit.ParseShard(f.shard)
+		if err != nil {
+			return nil, usageErr("--shard: %v", err)
+		}
+		c.shard = &sh
+	} else if sh, ok, err := audit.ShardFromEnv(os.Getenv); err != nil {
+		return nil, usageErr("%v", err)
+	} else if ok {
+		c.shard = &sh
 	}
 	if f.lang != "en" && f.lang != "zh" {
 		return nil, usageErr("--lang must be en or zh, not %q", f.lang)
@@ -121,6 +142,9 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 			sc.Devices = c.devices
 		}
 	}
+	if c.shard != nil {
+		scs = c.shard.Filter(scs)
+	}
 	jobs := audit.Jobs(scs)
 	packsFor := make(map[string][]*rules.Pack, len(scs))
 	for _, sc := range scs {
@@ -131,15 +155,6 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		packsFor[sc.ID] = ps
 	}
 
-	b, err := audit.OpenBrowser(ctx, audit.BrowserOptions{Chrome: c.chrome, Remote: c.remote})
-	if err != nil {
-		if errors.Is(err, browser.ErrNotFound) {
-			return usageErr("%v", err)
-		}
-		return runtimeErr(err)
-	}
-	defer b.Close()
-
 	doc := &reports.Document{SchemaVersion: reports.SchemaVersion, Tool: reports.Tool{Name: "cancelpath", Version: version},
 		StartedAt: time.Now().UTC()}
 	var stream *reports.JSONLWriter
@@ -147,32 +162,53 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		if err := os.MkdirAll(c.out, 0o755); err != nil {
 			return runtimeErr(fmt.Errorf("output folder: %w", err))
 		}
-		stream, err = reports.NewJSONLWriter(filepath.Join(c.out, reports.FileName(reports.FormatJSONL)), false)
+		path := filepath.Join(c.out, reports.FileName(reports.FormatJSONL))
+		if c.resume {
+			prev, err := previousResults(path)
+			if err != nil {
+				return runtimeErr(err)
+			}
+			doc.Results = append(doc.Results, prev...)
+			jobs = skipFinished(jobs, prev)
+			fmt.Fprintf(progress, "cancelpath: resuming: %d run(s) already in %s, %d to go\n", len(prev), path, len(jobs))
+		}
+		var err error
+		stream, err = reports.NewJSONLWriter(path, c.resume)
 		if err != nil {
 			return runtimeErr(err)
 		}
 		defer stream.Close()
 	}
+
+	pool, err := audit.NewPool(ctx, c.browsers, func(ctx context.Context) (*browser.Browser, error) {
+		return audit.OpenBrowser(ctx, audit.BrowserOptions{Chrome: c.chrome, Remote: c.remote})
+	})
+	if err != nil {
+		if errors.Is(err, browser.ErrNotFound) {
+			return usageErr("%v", err)
+		}
+		return runtimeErr(err)
+	}
+	defer pool.Close()
+
 	entries := make([]reports.Entry, len(jobs))
-	done := 0
 	var streamErr error
-	fmt.Fprintf(progress, "cancelpath: %d scenario(s) × device = %d run(s) in %s\n", len(scs), len(jobs), b.Version())
-	results, sweepErr := audit.Sweep(ctx, b, jobs, audit.SweepOptions{
+	bar := newProgress(progress, len(jobs))
+	results, sweepErr := audit.Sweep(ctx, pool, jobs, audit.SweepOptions{
 		Parallel: c.parallel,
-		Run:      run.Options{OutDir: c.out},
+		Run:      auditrun.Options{OutDir: c.out},
 		OnResult: func(i int, r *metrics.Result) {
-			done++
 			entries[i] = score(packsFor[r.ScenarioID], r)
 			if stream != nil && streamErr == nil {
 				streamErr = stream.Append(&entries[i])
 			}
 			if c.out != "" {
-				sealEvidence(c.out, jobs[i].Scenario, r, b.Version(), progress)
+				sealEvidence(c.out, jobs[i].Scenario, r, pool.Version(), progress)
 			}
-			fmt.Fprintf(progress, "[%d/%d] %s@%s: %s %.1fs%s\n", done, len(jobs), reports.Clean(r.ScenarioID), r.Device.Name,
-				r.Status, float64(r.DurationMS)/1000, reasonSuffix(r))
+			bar.done(r)
 		},
 	})
+	bar.finish()
 	doc.FinishedAt = time.Now().UTC()
 	for i, r := range results {
 		if r != nil {
@@ -209,11 +245,31 @@ func score(packs []*rules.Pack, r *metrics.Result) reports.Entry {
 	return e
 }
 
-func reasonSuffix(r *metrics.Result) string {
-	if r.Reason == "" {
-		return ""
+// previousResults reads a results stream left by an earlier (perhaps killed) sweep; none is fine.
+func previousResults(path string) ([]reports.Entry, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
 	}
-	return " — " + reports.CleanCut(r.Reason, 160)
+	prev, err := reports.ReadJSONL(path)
+	if err != nil {
+		return nil, fmt.Errorf("resume: %w", err)
+	}
+	return prev, nil
+}
+
+// skipFinished drops the jobs whose scenario@device already has a result.
+func skipFinished(jobs []audit.Job, prev []reports.Entry) []audit.Job {
+	done := make(map[string]bool, len(prev))
+	for _, e := range prev {
+		done[e.Key()] = true
+	}
+	var out []audit.Job
+	for _, j := range jobs {
+		if !done[j.Scenario.ID+"@"+j.Device] {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // writeReports prints the table (or the chosen formats) to stdout and writes the files into --out.
@@ -287,8 +343,8 @@ func colorOK(w io.Writer) bool {
 	return ok && isatty.IsTerminal(f.Fd())
 }
 
-// envLookup chains an env file's values before the process environment.
-func envLookup(file map[string]string) func(string) (string, bool) {
+// envChain chains an env file's values before the process environment.
+func envChain(file map[string]string) func(string) (string, bool) {
 	return func(name string) (string, bool) {
 		if v, ok := file[name]; ok {
 			return v, true
@@ -300,7 +356,7 @@ func envLookup(file map[string]string) func(string) (string, bool) {
 // sealEvidence writes the run's metadata beside its evidence and seals the folder with MANIFEST.sha256.
 // A failure to seal is reported, not fatal: the results themselves are already streamed.
 func sealEvidence(out string, sc *scenario.Scenario, r *metrics.Result, browserVersion string, progress io.Writer) {
-	dir := filepath.Join(out, run.EvidenceDir(r.ScenarioID, r.Device.Name))
+	dir := filepath.Join(out, auditrun.EvidenceDir(r.ScenarioID, r.Device.Name))
 	if _, err := os.Stat(dir); err != nil {
 		return // no evidence was taken (the run failed before its first screenshot)
 	}

@@ -1,0 +1,173 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/audit/browser"
+	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/scenario"
+)
+
+var siteURL string
+
+func TestMain(m *testing.M) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		// The cancel button appears after ?delay= milliseconds: long enough to kill the browser mid-run.
+		delay := r.URL.Query().Get("delay")
+		if delay == "" {
+			delay = "0"
+		}
+		fmt.Fprintf(w, `<!doctype html><meta charset="utf-8"><body><script>setTimeout(() => document.body.insertAdjacentHTML('beforeend',
+			'<button style="width:100px;height:40px" onclick="this.insertAdjacentHTML(\'afterend\', \'<p>已退订</p>\')">退订</button>'), %s)</script>`, delay)
+	}))
+	siteURL = srv.URL + "/"
+	code := m.Run()
+	srv.Close()
+	os.Exit(code)
+}
+
+func openLocal(ctx context.Context) (*browser.Browser, error) {
+	return OpenBrowser(ctx, BrowserOptions{})
+}
+
+func testScenario(id, query string) *scenario.Scenario {
+	return &scenario.Scenario{
+		ID: id, Site: id, URL: siteURL + query, Jurisdictions: []string{"cn"}, Devices: []string{"desktop"},
+		Timeouts: scenario.Timeouts{Step: 5 * time.Second, Scenario: 20 * time.Second},
+		Login:    []scenario.Step{{Action: scenario.Goto, URL: siteURL + query}},
+		Cancel:   []scenario.Step{{Action: scenario.Click, Target: &scenario.Target{Text: "退订"}, Control: true}},
+		Done:     scenario.Condition{Target: &scenario.Target{Text: "已退订"}},
+	}
+}
+
+func TestShardParse(t *testing.T) {
+	for _, bad := range []string{"", "1", "0/3", "4/3", "a/b", "1/0", "-1/2"} {
+		_, err := ParseShard(bad)
+		assert.Error(t, err, bad)
+	}
+	s, err := ParseShard("2/8")
+	require.NoError(t, err)
+	assert.Equal(t, Shard{Index: 2, Total: 8}, s)
+}
+
+func TestShardPartitionIsStableAndComplete(t *testing.T) {
+	const n = 5
+	counts := make([]int, n)
+	for i := 0; i < 1000; i++ {
+		id := fmt.Sprintf("site-%d", i)
+		owners := 0
+		for k := 1; k <= n; k++ {
+			if (Shard{Index: k, Total: n}).Owns(id) {
+				owners++
+				counts[k-1]++
+			}
+		}
+		assert.Equal(t, 1, owners, "every scenario belongs to exactly one shard: %s", id)
+	}
+	for k, c := range counts {
+		assert.InDelta(t, 200, c, 60, "shard %d holds a fair share", k+1)
+	}
+	// The partition depends on the id only, not on which other scenarios exist or their order.
+	a := Shard{Index: 3, Total: n}.Filter([]*scenario.Scenario{{ID: "x"}, {ID: "site-7"}, {ID: "y"}})
+	b := Shard{Index: 3, Total: n}.Filter([]*scenario.Scenario{{ID: "site-7"}})
+	assert.Equal(t, Shard{Index: 3, Total: n}.Owns("site-7"), len(b) == 1)
+	for _, sc := range a {
+		assert.True(t, Shard{Index: 3, Total: n}.Owns(sc.ID))
+	}
+}
+
+func TestShardFromEnv(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	_, ok, err := ShardFromEnv(env(nil))
+	assert.False(t, ok)
+	assert.NoError(t, err)
+	s, ok, err := ShardFromEnv(env(map[string]string{"JOB_COMPLETION_INDEX": "0", EnvShardTotal: "4"}))
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, Shard{Index: 1, Total: 4}, s)
+	_, _, err = ShardFromEnv(env(map[string]string{"JOB_COMPLETION_INDEX": "2"}))
+	assert.ErrorContains(t, err, EnvShardTotal)
+	_, _, err = ShardFromEnv(env(map[string]string{"JOB_COMPLETION_INDEX": "4", EnvShardTotal: "4"}))
+	assert.Error(t, err)
+}
+
+func TestSweepKeepsJobOrderInParallel(t *testing.T) {
+	ctx := context.Background()
+	pool, err := NewPool(ctx, 1, openLocal)
+	require.NoError(t, err)
+	defer pool.Close()
+	var scs []*scenario.Scenario
+	for i := 0; i < 6; i++ {
+		// Later jobs are faster, so completion order differs from job order.
+		scs = append(scs, testScenario(fmt.Sprintf("s%d", i), fmt.Sprintf("?delay=%d", 300-50*i)))
+	}
+	jobs := Jobs(scs)
+	var completed []int
+	results, err := Sweep(ctx, pool, jobs, SweepOptions{Parallel: 3, OnResult: func(i int, r *metrics.Result) {
+		completed = append(completed, i)
+	}})
+	require.NoError(t, err)
+	require.Len(t, results, 6)
+	for i, r := range results {
+		require.NotNil(t, r)
+		assert.Equal(t, fmt.Sprintf("s%d", i), r.ScenarioID)
+		assert.Equal(t, metrics.StatusOK, r.Status, r.Reason)
+	}
+	assert.Len(t, completed, 6)
+}
+
+func TestSweepRelaunchesACrashedBrowserAndRetriesOnce(t *testing.T) {
+	ctx := context.Background()
+	pool, err := NewPool(ctx, 1, openLocal)
+	require.NoError(t, err)
+	defer pool.Close()
+	pids := pool.PIDs()
+	require.Len(t, pids, 1)
+	go func() {
+		time.Sleep(700 * time.Millisecond) // the run is waiting for the delayed button
+		_ = syscall.Kill(pids[0], syscall.SIGKILL)
+	}()
+	sc := testScenario("crash", "?delay=2000")
+	results, err := Sweep(ctx, pool, Jobs([]*scenario.Scenario{sc}), SweepOptions{})
+	require.NoError(t, err)
+	r := results[0]
+	require.NotNil(t, r)
+	assert.Equal(t, metrics.StatusOK, r.Status, r.Reason)
+	assert.Equal(t, 2, r.Attempts)
+	require.NotEmpty(t, r.Notes)
+	assert.Contains(t, r.Notes[len(r.Notes)-1], "first attempt lost its browser")
+	assert.NotEqual(t, pids, pool.PIDs(), "a new browser replaced the killed one")
+}
+
+func TestSweepInterruptedRecordsOnlyFinishedRuns(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pool, err := NewPool(ctx, 1, openLocal)
+	require.NoError(t, err)
+	defer pool.Close()
+	scs := []*scenario.Scenario{testScenario("fast", "?delay=0"), testScenario("slow", "?delay=3000"), testScenario("never", "")}
+	var streamed []string
+	results, err := Sweep(ctx, pool, Jobs(scs), SweepOptions{OnResult: func(i int, r *metrics.Result) {
+		streamed = append(streamed, r.ScenarioID)
+		if r.ScenarioID == "fast" {
+			go func() { time.Sleep(300 * time.Millisecond); cancel() }() // during "slow"
+		}
+	}})
+	require.True(t, errors.Is(err, ErrInterrupted), "err: %v", err)
+	assert.Equal(t, []string{"fast"}, streamed, "the run cut short is not a result")
+	assert.NotNil(t, results[0])
+	assert.Nil(t, results[1])
+	assert.Nil(t, results[2])
+}

@@ -1,0 +1,7 @@
+package browser
+
+import "github.com/go-rod/rod"
+
+// Rod gives the underlying rod client, for tools that drive the same browser without the runner (the
+// benchmark's raw walker). Nil after Close.
+func (b *Browser) Rod() *rod.Browser { return b.rod }

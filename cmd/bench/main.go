@@ -1,0 +1,289 @@
+// Command bench measures sweeps over the bundled demo sites: throughput and latency at several
+// parallelisms, peak memory of the tool plus its browsers, and the engine's overhead against a minimal
+// walker that drives the same click paths with plain rod calls and measures nothing. Run it with
+// scripts/bench; it prints figures, it asserts nothing.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+
+	"github.com/cancelpath/cancelpath/audit"
+	"github.com/cancelpath/cancelpath/audit/browser"
+	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/run"
+	"github.com/cancelpath/cancelpath/audit/scenario"
+	"github.com/cancelpath/cancelpath/demo"
+)
+
+func main() {
+	n := flag.Int("n", 200, "scenarios in the generated sweep (copies of the demo scenarios, desktop)")
+	levels := flag.String("parallel", "1,2,4,8", "parallelisms to measure")
+	raw := flag.Int("raw", 40, "runs for the engine-overhead comparison (each run by both walkers)")
+	dir := flag.String("scenarios", "scenarios/demo", "folder of the demo scenarios")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := bench(ctx, *n, *levels, *raw, *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func bench(ctx context.Context, n int, levels string, rawRuns int, dir string) error {
+	srv, err := demo.Start("127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	base, err := loadDemo(dir, srv.Env())
+	if err != nil {
+		return err
+	}
+	scs := replicate(base, n)
+	fmt.Printf("sweep: %d scenarios over %d demo sites, desktop, cancel path only (login, cancel, done)\n", len(scs), len(base))
+	fmt.Printf("machine: %d CPUs; browser and tool memory is PSS summed over the process tree, sampled every 100 ms\n\n", runtime.NumCPU())
+
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "parallel\truns\tok\twall s\truns/min\tmedian s\tp95 s\tpeak MiB\t")
+	var perMin1 float64
+	best := 0.0
+	for _, f := range strings.Split(levels, ",") {
+		p, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || p < 1 {
+			return fmt.Errorf("bad parallelism %q", f)
+		}
+		s, err := sweep(ctx, scs, p)
+		if err != nil {
+			return err
+		}
+		if p == 1 {
+			perMin1 = s.perMin
+		}
+		if s.perMin > best {
+			best = s.perMin
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%.1f\t%.1f\t%.2f\t%.2f\t%.0f\t\n", p, s.runs, s.ok, s.wall.Seconds(), s.perMin,
+			s.median.Seconds(), s.p95.Seconds(), s.peakMiB)
+		tw.Flush()
+	}
+	if perMin1 > 0 {
+		fmt.Printf("\nbest throughput / parallel 1: %.2f×\n", best/perMin1)
+	}
+	if rawRuns > 0 {
+		eng, walk, err := overhead(ctx, scs[:min(rawRuns, len(scs))])
+		if err != nil {
+			return err
+		}
+		fmt.Printf("engine overhead over %d runs (parallel 1, same browser, same paths): cancelpath median %.3f s, raw rod walker median %.3f s: %.2f×\n",
+			min(rawRuns, len(scs)), eng.Seconds(), walk.Seconds(), eng.Seconds()/walk.Seconds())
+	}
+	return nil
+}
+
+// loadDemo loads the demo scenarios (not the ground truth beside them) and keeps their cancel path only.
+func loadDemo(dir string, env map[string]string) ([]*scenario.Scenario, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, f := range files {
+		if !strings.Contains(filepath.Base(f), "ground-truth") {
+			paths = append(paths, f)
+		}
+	}
+	scs, err := scenario.Load(paths, scenario.Options{Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
+	if err != nil {
+		return nil, err
+	}
+	var out []*scenario.Scenario
+	for _, sc := range scs {
+		if sc.Session != "" {
+			continue
+		}
+		c := *sc
+		c.Devices, c.Subscribe, c.Effect, c.CheckWithoutLogin = []string{"desktop"}, nil, nil, false
+		out = append(out, &c)
+	}
+	return out, nil
+}
+
+func replicate(base []*scenario.Scenario, n int) []*scenario.Scenario {
+	out := make([]*scenario.Scenario, n)
+	for i := range out {
+		c := *base[i%len(base)]
+		c.ID = fmt.Sprintf("%s-%03d", c.ID, i)
+		out[i] = &c
+	}
+	return out
+}
+
+type sweepStats struct {
+	runs, ok    int
+	wall        time.Duration
+	perMin      float64
+	median, p95 time.Duration
+	peakMiB     float64
+}
+
+func sweep(ctx context.Context, scs []*scenario.Scenario, parallel int) (*sweepStats, error) {
+	mem := startSampler()
+	start := time.Now()
+	pool, err := audit.NewPool(ctx, 1, func(ctx context.Context) (*browser.Browser, error) {
+		return audit.OpenBrowser(ctx, audit.BrowserOptions{})
+	})
+	if err != nil {
+		return nil, err
+	}
+	var durs []time.Duration
+	ok := 0
+	_, err = audit.Sweep(ctx, pool, audit.Jobs(scs), audit.SweepOptions{Parallel: parallel,
+		OnResult: func(i int, r *metrics.Result) {
+			durs = append(durs, time.Duration(r.DurationMS)*time.Millisecond)
+			if r.Status == metrics.StatusOK {
+				ok++
+			}
+		}})
+	wall := time.Since(start)
+	pool.Close()
+	peak := mem.stop()
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
+	return &sweepStats{runs: len(durs), ok: ok, wall: wall, perMin: float64(len(durs)) / wall.Minutes(),
+		median: pct(durs, 0.5), p95: pct(durs, 0.95), peakMiB: peak}, nil
+}
+
+func pct(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(p*float64(len(sorted))+0.5) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// overhead runs the same paths with the engine and with the raw walker, alternating, and returns the
+// medians of their per-run times (context creation, login, cancel path, done state).
+func overhead(ctx context.Context, scs []*scenario.Scenario) (engine, walker time.Duration, err error) {
+	b, err := audit.OpenBrowser(ctx, audit.BrowserOptions{})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer b.Close()
+	rb, err := rawBrowser(b)
+	if err != nil {
+		return 0, 0, err
+	}
+	var e, w []time.Duration
+	for _, sc := range scs {
+		t0 := time.Now()
+		r := run.Run(ctx, b, sc, "desktop", run.Options{})
+		e = append(e, time.Since(t0))
+		if r.Status != metrics.StatusOK {
+			return 0, 0, fmt.Errorf("engine run %s: %s %s", sc.ID, r.Status, r.Reason)
+		}
+		t0 = time.Now()
+		if err := walk(ctx, rb, sc); err != nil {
+			return 0, 0, fmt.Errorf("raw walker %s: %w", sc.ID, err)
+		}
+		w = append(w, time.Since(t0))
+	}
+	sort.Slice(e, func(i, j int) bool { return e[i] < e[j] })
+	sort.Slice(w, func(i, j int) bool { return w[i] < w[j] })
+	return pct(e, 0.5), pct(w, 0.5), nil
+}
+
+// rawBrowser is the same browser's plain rod client.
+func rawBrowser(b *browser.Browser) (*rod.Browser, error) {
+	if rb := b.Rod(); rb != nil {
+		return rb, nil
+	}
+	return nil, fmt.Errorf("browser is closed")
+}
+
+// walk drives one scenario's login and cancel steps with rod's own element API: find, click, input, and
+// wait for the done text. No visibility probing, no levels, no geometry, no evidence.
+func walk(ctx context.Context, rb *rod.Browser, sc *scenario.Scenario) error {
+	incog, err := rb.Incognito()
+	if err != nil {
+		return err
+	}
+	defer incog.Close()
+	page, err := incog.Page(proto.TargetCreateTarget{URL: "about:blank"})
+	if err != nil {
+		return err
+	}
+	if err := page.SetViewport(&proto.EmulationSetDeviceMetricsOverride{Width: 1280, Height: 800, DeviceScaleFactor: 1}); err != nil {
+		return err
+	}
+	p := page.Context(ctx).Timeout(30 * time.Second)
+	steps := append(append([]scenario.Step{}, sc.Login...), sc.Cancel...)
+	steps = append(steps, scenario.Step{Action: scenario.WaitFor, Target: sc.Done.Target})
+	for _, st := range steps {
+		switch st.Action {
+		case scenario.Goto:
+			if err := p.Navigate(st.URL); err != nil {
+				return err
+			}
+		case scenario.Click, scenario.Fill, scenario.WaitFor, scenario.Expect:
+			el, err := rawFind(p, st.Target)
+			if err != nil {
+				return fmt.Errorf("line %d: %w", st.Line, err)
+			}
+			switch st.Action {
+			case scenario.Click:
+				err = el.Click(proto.InputMouseButtonLeft, 1)
+			case scenario.Fill:
+				err = el.Input(st.Value)
+			}
+			if err != nil {
+				return fmt.Errorf("line %d: %w", st.Line, err)
+			}
+		default:
+			return fmt.Errorf("line %d: the raw walker does not do %s", st.Line, st.Action)
+		}
+	}
+	return nil
+}
+
+func rawFind(p *rod.Page, t *scenario.Target) (*rod.Element, error) {
+	switch {
+	case t.CSS != "":
+		return p.Element(t.CSS)
+	case t.Role != "":
+		return p.ElementR(fmt.Sprintf("[role=%q],%s", t.Role, implicit(t.Role)), "^\\s*"+regexp.QuoteMeta(t.Name)+"\\s*$")
+	case t.Text != "":
+		return p.ElementR("a,button,input,label,[role],span,div,li,p,h1,h2,h3", "^\\s*"+regexp.QuoteMeta(t.Text)+"\\s*$")
+	case t.TextContains != "":
+		return p.ElementR("a,button,input,label,[role],span,div,li,p,h1,h2,h3", regexp.QuoteMeta(t.TextContains))
+	}
+	return nil, fmt.Errorf("the raw walker cannot find %s", t)
+}
+
+func implicit(role string) string {
+	switch role {
+	case "button":
+		return "button"
+	case "link":
+		return "a[href]"
+	case "checkbox", "switch":
+		return "input[type=checkbox]"
+	}
+	return "x-none"
+}
