@@ -30,7 +30,9 @@ type Result struct {
 
 	StartedAt  time.Time `json:"started_at"`
 	DurationMS int64     `json:"duration_ms"`
-	FinalURL   string    `json:"final_url"`
+	// LandingURL is the logged-in landing page where counting starts; FinalURL the page the run ended on.
+	LandingURL string `json:"landing_url"`
+	FinalURL   string `json:"final_url"`
 
 	Metrics   Metrics    `json:"metrics"`
 	Control   *Control   `json:"control,omitempty"`

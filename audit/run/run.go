@@ -175,6 +175,7 @@ func (r *runner) cancelPath(ctx context.Context) {
 	}
 	defer s.close()
 	s.readMedia(ctx)
+	res.LandingURL = s.url(ctx)
 
 	controlReached, doneReached := false, false
 	err = s.steps(ctx, phaseCancel, r.sc.Cancel, &r.sc.Done)

@@ -267,7 +267,9 @@ func rawFind(p *rod.Page, t *scenario.Target) (*rod.Element, error) {
 	case t.CSS != "":
 		return p.Element(t.CSS)
 	case t.Role != "":
-		return p.ElementR(fmt.Sprintf("[role=%q],%s", t.Role, implicit(t.Role)), "^\\s*"+regexp.QuoteMeta(t.Name)+"\\s*$")
+		return p.ElementByJS(rod.Eval(`(sel, name) => [...document.querySelectorAll(sel)].find(e =>
+			(e.getAttribute('aria-label') || e.innerText || e.value || '').trim() === name) || null`,
+			fmt.Sprintf("[role=%q],%s", t.Role, implicit(t.Role)), t.Name))
 	case t.Text != "":
 		return p.ElementR("a,button,input,label,[role],span,div,li,p,h1,h2,h3", "^\\s*"+regexp.QuoteMeta(t.Text)+"\\s*$")
 	case t.TextContains != "":

@@ -1,0 +1,176 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// boundary holds, for one rule, a change to base that just passes and one that just fails.
+type boundary struct{ pass, fail mod }
+
+// boundaries covers every bundled rule: TestEveryRuleAtItsBoundary fails for a rule without a case.
+func boundaries() map[string]boundary {
+	const (
+		cnFull     = "到期按 ¥15/月 自动续费，可随时在“我的”取消"
+		usFull     = "Renews at $15 per month; cancel anytime in Account."
+		onSite     = "https://shop.example/account"
+		offSite    = "https://pay.example/deduct/shop"
+		accountant = "https://shop.example/accountant"
+	)
+	present := noop
+	exists := boundary{present, notFound}
+	effectOK := boundary{effect(true), effect(false)}
+	precheck := boundary{prechecked(false), prechecked(true)}
+	inAccount := boundary{controlURL(onSite), controlURL(accountant)}
+	noHarder := boundary{all(clicksToDone(3), subscribeClicks(3)), all(clicksToDone(4), subscribeClicks(3))}
+	oneScreen := boundary{interstitials(1), interstitials(2)}
+	visible := boundary{inViewport(true), inViewport(false)}
+	confirmSeen := boundary{confirmVisible(true), confirmVisible(false)}
+	usTerms := boundary{disclosure(usFull), disclosure("Renews at $15 per month.")}
+	ukTerms := boundary{disclosure("Renews at £15 per month; cancel anytime."), disclosure("Renews at £15; cancel anytime.")}
+	return map[string]boundary{
+		// China.
+		"cn.control-exists":         exists,
+		"cn.control-on-site":        {controlURL(onSite), controlURL(offSite)},
+		"cn.control-in-account":     inAccount,
+		"cn.clicks-to-control":      {clicksToControl(3), clicksToControl(4)},
+		"cn.levels-to-control":      {levels(2), levels(3)},
+		"cn.not-buried":             {levels(3), levels(4)},
+		"cn.no-hover":               {hovers(0), hovers(1)},
+		"cn.control-visible":        visible,
+		"cn.control-size":           {controlBox(30, 24), controlBox(30, 23.9)},
+		"cn.control-not-dwarfed":    {sizeRatio(0.5), sizeRatio(0.49)},
+		"cn.control-contrast":       {contrast(3), contrast(2.99)},
+		"cn.interstitials":          oneScreen,
+		"cn.no-gauntlet":            {interstitials(2), interstitials(3)},
+		"cn.clicks-to-done":         {clicksToDone(4), clicksToDone(5)},
+		"cn.confirm-visible":        confirmSeen,
+		"cn.no-precheck":            precheck,
+		"cn.renewal-notice":         {disclosure("自动续费 ¥15/月"), disclosure("自动续费 ¥15")},
+		"cn.cancel-route-disclosed": {disclosure(cnFull), disclosure("到期按 ¥15/月 自动续费")},
+		"cn.disclosure-size":        {disclosureFont(12), disclosureFont(11.9)},
+		"cn.disclosure-contrast":    {disclosureContrast(4.5), disclosureContrast(4.49)},
+		"cn.effect":                 effectOK,
+
+		// Germany.
+		"de.button-exists":     exists,
+		"de.button-label":      {controlLabel("Vertrag kündigen"), controlLabel("Kündigungsabsicht abschicken")},
+		"de.button-readable":   {contrast(4.5), contrast(4.49)},
+		"de.button-direct":     {clicksToControl(1), clicksToControl(2)},
+		"de.no-login":          {reachable(true), reachable(false)},
+		"de.confirmation-page": {present, noConfirm},
+		"de.one-hop":           oneScreen,
+		"de.confirm-label":     {confirmLabel("Jetzt kündigen"), confirmLabel("Kündigung absenden")},
+		"de.confirm-visible":   confirmSeen,
+		"de.confirm-no-offers": {offers(false), offers(true)},
+
+		// California.
+		"us-ca.control-exists":           exists,
+		"us-ca.control-in-account":       inAccount,
+		"us-ca.control-prominent":        visible,
+		"us-ca.no-harder-than-subscribe": noHarder,
+		"us-ca.no-extra-steps":           oneScreen,
+		"us-ca.offer-beside-cancel":      {all(offers(true), confirmVisible(true)), all(offers(true), confirmVisible(false))},
+		"us-ca.terms-disclosed":          usTerms,
+		"us-ca.terms-readable":           {disclosureFont(12), disclosureFont(11.9)},
+		"us-ca.no-precheck":              precheck,
+		"us-ca.effect":                   effectOK,
+
+		// United States, federal.
+		"us-ftc.simple-mechanism":         exists,
+		"us-ftc.no-harder-than-subscribe": noHarder,
+		"us-ftc.terms-disclosed":          usTerms,
+		"us-ftc.express-consent":          precheck,
+		"us-ftc.effect":                   effectOK,
+		"us-ftc-2024.as-easy-as-signup":   noHarder,
+		"us-ftc-2024.same-medium":         exists,
+		"us-ftc-2024.terms-disclosed":     usTerms,
+		"us-ftc-2024.express-consent":     precheck,
+
+		// European Union.
+		"eu.withdrawal-function":  exists,
+		"eu.withdrawal-label":     {controlLabel("Cancel"), controlLabel("Manage plan")},
+		"eu.withdrawal-prominent": visible,
+		"eu.confirm-step":         {present, noConfirm},
+		"eu.confirm-label":        {confirmLabel("Confirm withdrawal"), confirmLabel("Continue")},
+		"eu.dsa-no-harder":        noHarder,
+		"eu.two-clicks":           {all(clicksToControl(2), clicksToDone(3)), all(clicksToControl(2), clicksToDone(4))},
+
+		// United Kingdom.
+		"uk.key-information":      ukTerms,
+		"uk.end-online":           exists,
+		"uk.no-unnecessary-steps": oneScreen,
+		"uk.effect":               effectOK,
+
+		// WCAG.
+		"wcag.2.5.8": {all(controlBox(40, 24), targetSize("pass")), all(controlBox(40, 23.9), targetSize("fail"))},
+		"wcag.2.5.5": {controlBox(44, 60), controlBox(43.9, 60)},
+		"wcag.1.4.3": {all(contrast(4.5), fontPX(16)), all(contrast(4.49), fontPX(16))},
+	}
+}
+
+func TestRulesEveryRuleAtItsBoundary(t *testing.T) {
+	packs := bundled(t)
+	cases := boundaries()
+	seen := map[string]bool{}
+	for _, p := range packs {
+		for _, rule := range p.Rules {
+			seen[rule.ID] = true
+			b, ok := cases[rule.ID]
+			if !assert.True(t, ok, "rule %s has no boundary case", rule.ID) {
+				continue
+			}
+			t.Run(rule.ID, func(t *testing.T) {
+				v := verdictFor(t, []*Pack{p}, rule.ID, base())
+				require.Contains(t, []Outcome{Pass, NotApplicable}, v.Outcome, "base result: %s", v.Message)
+
+				v = verdictFor(t, []*Pack{p}, rule.ID, base(b.pass))
+				assert.Equal(t, Pass, v.Outcome, "just passing: %s", v.Message)
+
+				v = verdictFor(t, []*Pack{p}, rule.ID, base(b.fail))
+				require.Equal(t, Fail, v.Outcome, "just failing: measured %s", v.Measured)
+				// Every failure explains itself: value, threshold, citation, and where it was measured.
+				assert.NotEmpty(t, v.Measured)
+				assert.NotEmpty(t, v.Threshold)
+				assert.NotEmpty(t, v.Citation)
+				assert.Contains(t, v.Message, v.Citation)
+				assert.Contains(t, v.Message, v.Measured)
+				if v.Metric != "control_found" { // nothing to point at when the control never appeared
+					assert.NotEmpty(t, v.StepPhase, "step of %s", v.Metric)
+					assert.NotNil(t, v.StepIndex)
+					assert.NotZero(t, v.StepLine)
+					assert.NotEmpty(t, v.Screenshot)
+				}
+			})
+		}
+	}
+	for id := range cases {
+		assert.True(t, seen[id], "boundary case for a rule that does not exist: %s", id)
+	}
+}
+
+func TestRulesSpacingExceptionPassesAnUndersizedTarget(t *testing.T) {
+	packs := bundled(t)
+	v := verdictFor(t, packs, "wcag.2.5.8", base(controlBox(12, 12), targetSize("pass_spacing")))
+	assert.Equal(t, Pass, v.Outcome)
+	v = verdictFor(t, packs, "wcag.2.5.8", base(controlBox(12, 12), targetSize("")))
+	assert.Equal(t, CouldNotMeasure, v.Outcome, "small and no spacing verdict: cannot tell")
+}
+
+func TestRulesLargeTextContrast(t *testing.T) {
+	packs := bundled(t)
+	for _, c := range []struct {
+		ratio, font float64
+		want        Outcome
+	}{
+		{3, 24, Pass},
+		{2.99, 24, Fail},
+		{3, 23.9, Fail},
+		{4.5, 12, Pass},
+	} {
+		v := verdictFor(t, packs, "wcag.1.4.3", base(contrast(c.ratio), fontPX(c.font)))
+		assert.Equal(t, c.want, v.Outcome, "contrast %v at %v px", c.ratio, c.font)
+	}
+}

@@ -1,0 +1,199 @@
+package rules
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
+)
+
+func TestRulesBaseResultPassesEverything(t *testing.T) {
+	vs, scores := Evaluate(bundled(t), base())
+	for _, v := range vs {
+		assert.Contains(t, []Outcome{Pass, NotApplicable}, v.Outcome, "%s: %s", v.RuleID, v.Message)
+	}
+	for _, s := range scores {
+		assert.Equal(t, 100.0, s.Score, s.Pack)
+		assert.Equal(t, "A", s.Grade, s.Pack)
+	}
+}
+
+func TestRulesRunErrorMeasuresNothing(t *testing.T) {
+	r := base(func(r *metrics.Result) { r.Status, r.Reason = metrics.StatusError, "browser crashed" })
+	vs, scores := Evaluate(bundled(t), r)
+	for _, v := range vs {
+		assert.Equal(t, CouldNotMeasure, v.Outcome, v.RuleID)
+		assert.Equal(t, "the run could not be carried out: browser crashed", v.Message)
+	}
+	for _, s := range scores {
+		assert.Zero(t, s.Score, "could_not_measure never counts as a pass")
+		assert.Equal(t, "F", s.Grade)
+	}
+}
+
+func TestRulesControlNotFound(t *testing.T) {
+	packs := bundled(t)
+	r := base(notFound)
+
+	v := verdictFor(t, packs, "cn.control-exists", r)
+	assert.Equal(t, Fail, v.Outcome)
+	assert.Equal(t, "false", v.Measured)
+	assert.Equal(t, "== true", v.Threshold)
+
+	for _, id := range []string{"cn.control-size", "cn.control-in-account", "cn.clicks-to-control", "wcag.2.5.8"} {
+		v := verdictFor(t, packs, id, r)
+		assert.Equal(t, CouldNotMeasure, v.Outcome, id)
+		assert.Equal(t, "not measured: the cancel control was never found", v.Message, id)
+	}
+	// The sign-up side was measured in its own context and still counts.
+	assert.Equal(t, Pass, verdictFor(t, packs, "cn.no-precheck", r).Outcome)
+
+	_, scores := Evaluate(packs, r)
+	cn := scoreFor(t, scores, "cn")
+	assert.Equal(t, "cn.control-exists", cn.CapRule)
+	assert.Equal(t, 49.0, *cn.Cap)
+	assert.Equal(t, 25.3, cn.Score, "19 of 75: the sign-up side")
+	assert.Equal(t, "F", cn.Grade)
+}
+
+func TestRulesFailedRunExplainsWhatIsMissing(t *testing.T) {
+	r := base(func(r *metrics.Result) {
+		r.Status, r.Reason = metrics.StatusFailed, "target 确认关闭 not visible after 5s"
+		r.FailedStep = &metrics.StepRef{Phase: "cancel", Index: 1, Line: 18}
+		r.Metrics.ClicksToDone, r.Metrics.Interstitials, r.Effect, r.Confirm = nil, nil, nil, nil
+	})
+	packs := bundled(t)
+	v := verdictFor(t, packs, "cn.clicks-to-done", r)
+	assert.Equal(t, CouldNotMeasure, v.Outcome)
+	assert.Equal(t, "not measured: the run failed at cancel step 1 (line 18): target 确认关闭 not visible after 5s", v.Message)
+
+	// Whether a confirmation screen exists is unknown: the rules that depend on it cannot be decided.
+	v = verdictFor(t, packs, "cn.confirm-visible", r)
+	assert.Equal(t, CouldNotMeasure, v.Outcome)
+	assert.Contains(t, v.Message, "cannot tell whether the rule applies (when confirm_present == true)")
+
+	assert.Equal(t, Fail, verdictFor(t, packs, "cn.effect", base(effect(false))).Outcome)
+	v = verdictFor(t, packs, "cn.effect", r)
+	assert.Equal(t, CouldNotMeasure, v.Outcome)
+	assert.Equal(t, "not measured: no effect check ran (the scenario has no effect section, or the done state was not reached)", v.Message)
+}
+
+func TestRulesWhenMakesARuleNotApplicable(t *testing.T) {
+	packs := bundled(t)
+	v := verdictFor(t, packs, "cn.confirm-visible", base(noConfirm))
+	assert.Equal(t, NotApplicable, v.Outcome)
+	assert.Equal(t, "applies only when confirm_present == true; measured false", v.Message)
+
+	v = verdictFor(t, packs, "us-ca.offer-beside-cancel", base())
+	assert.Equal(t, NotApplicable, v.Outcome, "no offer on the confirmation screen")
+}
+
+func TestRulesExplanationOfAFailure(t *testing.T) {
+	packs := bundled(t)
+	v := verdictFor(t, packs, "cn.clicks-to-control", base(clicksToControl(5)))
+	assert.Equal(t, Verdict{
+		RuleID: "cn.clicks-to-control", Pack: "cn", Title: "到达取消控件不超过 3 次点击", Severity: Major, Weight: 4,
+		Outcome: Fail, Metric: "clicks_to_control", Measured: "5", Threshold: "<= 3",
+		Citation: "《网络交易监督管理办法》第十八条", Basis: "interpretation",
+		BasisSource: "本工具对“简便”的解释：法律没有规定点击次数；3 次 = 我的 → 会员/自动续费 → 取消。",
+		Message:     "clicks_to_control is 5; 《网络交易监督管理办法》第十八条 requires clicks_to_control <= 3",
+		StepPhase:   "cancel", StepIndex: ip(0), StepLine: 16, Screenshot: "shots/cancel-0.png",
+		Jurisdiction: "cn", RuleStatus: StatusInForce, StatusNote: "in force since 2021-05-01",
+	}, v)
+
+	// A comparison with another metric shows that metric's value too.
+	v = verdictFor(t, packs, "us-ftc.no-harder-than-subscribe", base(clicksToDone(6), subscribeClicks(2)))
+	assert.Equal(t, Fail, v.Outcome)
+	assert.Equal(t, "6", v.Measured)
+	assert.Equal(t, "<= clicks_to_subscribe (2)", v.Threshold)
+	assert.Equal(t, "done", v.StepPhase)
+	assert.Equal(t, "shots/done.png", v.Screenshot)
+
+	// A pattern check names the missing pattern.
+	v = verdictFor(t, packs, "cn.renewal-notice", base(disclosure("自动续费 ¥15")))
+	assert.Equal(t, `"自动续费 ¥15"`, v.Measured)
+	assert.Contains(t, v.Message, "(no match for /月|年|季|周/)")
+	assert.Equal(t, "subscribe", v.StepPhase)
+	assert.Equal(t, "shots/subscribe-1.png", v.Screenshot)
+
+	// A combined check lists what it read.
+	v = verdictFor(t, packs, "wcag.2.5.8", base(controlBox(12, 12), targetSize("fail")))
+	assert.Equal(t, Fail, v.Outcome)
+	assert.Equal(t, "control_min_side, control_target_size", v.Metric)
+	assert.Equal(t, `control_min_side=12, control_target_size="fail"`, v.Measured)
+	assert.Equal(t, `control_min_side >= 24 or control_target_size == "pass_spacing"`, v.Threshold)
+
+	v = verdictFor(t, packs, "cn.effect", base(effect(false)))
+	assert.Equal(t, "effect", v.StepPhase)
+	assert.Equal(t, "shots/effect-1.png", v.Screenshot)
+}
+
+func TestRulesRuleStatusAtMeasurementTime(t *testing.T) {
+	packs := bundled(t)
+	at := func(day string) mod {
+		return func(r *metrics.Result) {
+			d, err := time.Parse(time.DateOnly, day)
+			require.NoError(t, err)
+			r.StartedAt = d
+		}
+	}
+	for _, c := range []struct {
+		rule, day string
+		want      Status
+		note      string
+	}{
+		{"eu.withdrawal-function", "2026-06-18", StatusNotYetInForce, "applies from 2026-06-19, after this measurement"},
+		{"eu.withdrawal-function", "2026-06-19", StatusInForce, "applies from 2026-06-19"},
+		{"cn.cancel-route-disclosed", "2026-04-09", StatusNotYetInForce, "applies from 2026-04-10, after this measurement"},
+		{"cn.cancel-route-disclosed", "2026-04-10", StatusInForce, "in force since 2026-04-10"},
+		{"us-ftc-2024.as-easy-as-signup", "2026-11-01", StatusVacated, "vacated 2025-07-08"},
+		{"uk.effect", "2026-11-01", StatusNotYetInForce, "not yet in force (expected 2027)"},
+	} {
+		v := verdictFor(t, packs, c.rule, base(at(c.day)))
+		assert.Equal(t, c.want, v.RuleStatus, "%s on %s", c.rule, c.day)
+		assert.Equal(t, c.note, v.StatusNote, "%s on %s", c.rule, c.day)
+	}
+	// A result without a start time is judged as if every dated rule applied.
+	v := verdictFor(t, packs, "eu.withdrawal-function", base(func(r *metrics.Result) { r.StartedAt = time.Time{} }))
+	assert.Equal(t, StatusInForce, v.RuleStatus)
+}
+
+func TestRulesControlOnSiteNeedsTheLandingPage(t *testing.T) {
+	packs := bundled(t)
+	noLogin := func(r *metrics.Result) {
+		var steps []metrics.Step
+		for _, s := range r.Steps {
+			if s.Phase != "login" {
+				steps = append(steps, s)
+			}
+		}
+		r.Steps = steps
+	}
+	v := verdictFor(t, packs, "cn.control-on-site", base(noLogin))
+	assert.Equal(t, CouldNotMeasure, v.Outcome)
+	assert.Equal(t, "not measured: the landing page is unknown (the scenario has no login steps)", v.Message)
+
+	v = verdictFor(t, packs, "cn.control-on-site", base(controlURL("http://127.0.0.1:8081/deduct/feiyu"),
+		func(r *metrics.Result) { r.Steps[1].URL = "http://127.0.0.1:8080/feiyu/" }))
+	assert.Equal(t, Fail, v.Outcome, "another port is another origin")
+}
+
+func TestRulesEveryMetricIsDocumented(t *testing.T) {
+	ms := Metrics()
+	require.NotEmpty(t, ms)
+	for i, m := range ms {
+		assert.NotEmpty(t, m.Doc, m.Name)
+		assert.Contains(t, []MetricType{TypeInt, TypeNumber, TypeBool, TypeString}, m.Type, m.Name)
+		if i > 0 {
+			assert.Less(t, ms[i-1].Name, m.Name, "sorted, no duplicates")
+		}
+		// Every metric reads something from the base result, and nothing from a run that failed outright.
+		_, ok := m.Value(base())
+		assert.True(t, ok, "%s measured on the base result", m.Name)
+		_, ok = m.Value(base(func(r *metrics.Result) { r.Status = metrics.StatusError }))
+		assert.False(t, ok, "%s on an error result", m.Name)
+	}
+}

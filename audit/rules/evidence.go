@@ -1,0 +1,126 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
+)
+
+// locator finds the step whose evidence shows a measurement: an index into Result.Steps, or -1.
+type locator func(r *metrics.Result) int
+
+func atControl(r *metrics.Result) int {
+	for i, s := range r.Steps {
+		if s.Control {
+			return i
+		}
+	}
+	return -1
+}
+
+// atDone is the step that observed the done state, else the last cancel step.
+func atDone(r *metrics.Result) int {
+	last := -1
+	for i, s := range r.Steps {
+		switch s.Phase {
+		case "done":
+			return i
+		case "cancel":
+			last = i
+		}
+	}
+	return last
+}
+
+// atConfirm is the last click after the cancel control: the final confirm button.
+func atConfirm(r *metrics.Result) int {
+	at, seen := -1, false
+	for i, s := range r.Steps {
+		if s.Phase != "cancel" {
+			continue
+		}
+		if s.Control {
+			seen = true
+			continue
+		}
+		if seen && !s.Skipped && isClick(s.Action) {
+			at = i
+		}
+	}
+	return at
+}
+
+func isClick(action string) bool {
+	switch action {
+	case "click", "check", "uncheck", "select":
+		return true
+	}
+	return false
+}
+
+func lastIn(r *metrics.Result, phase string) int {
+	at := -1
+	for i, s := range r.Steps {
+		if s.Phase == phase {
+			at = i
+		}
+	}
+	return at
+}
+
+func atSubscribe(r *metrics.Result) int { return lastIn(r, "subscribe") }
+func atEffect(r *metrics.Result) int    { return lastIn(r, "effect") }
+func atLogin(r *metrics.Result) int     { return lastIn(r, "login") }
+
+// evidence is where a measurement can be seen.
+type evidence struct {
+	phase      string
+	index      *int
+	line       int
+	screenshot string
+}
+
+func (m Metric) evidence(r *metrics.Result) evidence {
+	var e evidence
+	if m.at != nil {
+		if i := m.at(r); i >= 0 {
+			s := r.Steps[i]
+			idx := s.Index
+			e = evidence{phase: s.Phase, index: &idx, line: s.Line, screenshot: s.Screenshot}
+		}
+	}
+	// The control's own screenshot is taken just before the click, with its box visible: better evidence
+	// for its properties than the step's screenshot after the click.
+	if m.section == secControl && r.Control != nil && r.Control.Screenshot != "" {
+		e.screenshot = r.Control.Screenshot
+	}
+	return e
+}
+
+// notMeasured explains why a metric has no value in r.
+func notMeasured(r *metrics.Result, m Metric) string {
+	switch {
+	case r.Status == metrics.StatusError:
+		return "the run could not be carried out: " + r.Reason
+	case m.Name == "reachable_without_login":
+		return "the logged-out check was not run (set check_without_login: true in the scenario)"
+	case m.Name == "control_on_site" && r.Control != nil:
+		return "the landing page is unknown (the scenario has no login steps)"
+	case m.section != secSubscribe && r.Status == metrics.StatusNotFound:
+		return "the cancel control was never found"
+	case m.section == secSubscribe && r.Subscribe == nil:
+		return "the sign-up side was not measured (the scenario has no subscribe section)"
+	case m.section == secSubscribe && r.Subscribe.Status != metrics.StatusOK && r.Subscribe.Status != "":
+		return fmt.Sprintf("the sign-up side ended %s: %s", r.Subscribe.Status, r.Subscribe.Reason)
+	case m.section == secEffect && r.Effect == nil:
+		return "no effect check ran (the scenario has no effect section, or the done state was not reached)"
+	case m.section == secConfirm && r.Confirm == nil:
+		return "there was no confirmation screen"
+	case r.Status == metrics.StatusFailed && r.FailedStep != nil:
+		return fmt.Sprintf("the run failed at %s step %d (line %d): %s",
+			r.FailedStep.Phase, r.FailedStep.Index, r.FailedStep.Line, r.Reason)
+	case r.Status == metrics.StatusFailed:
+		return "the run failed: " + r.Reason
+	}
+	return m.Name + " was not measured"
+}

@@ -1,0 +1,210 @@
+package rules
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRulesBundledPacksLoad(t *testing.T) {
+	packs := bundled(t)
+	ids := make([]string, len(packs))
+	for i, p := range packs {
+		ids[i] = p.ID
+		assert.NotEmpty(t, p.Title, p.ID)
+		assert.Equal(t, "bundled:"+p.ID+".yaml", p.Source)
+		for _, r := range p.Rules {
+			assert.True(t, strings.HasPrefix(r.ID, p.ID+"."), "rule %s is named after its pack", r.ID)
+			assert.NotEmpty(t, r.Citation, r.ID)
+			assert.NotEmpty(t, r.Requirement, r.ID)
+			assert.Positive(t, r.Weight, r.ID)
+		}
+	}
+	assert.Equal(t, []string{"cn", "de", "eu", "uk", "us-ca", "us-ftc", "us-ftc-2024", "wcag"}, ids)
+
+	// The statuses the issue asks for.
+	assert.Equal(t, StatusVacated, pack(t, packs, "us-ftc-2024").Status)
+	assert.Equal(t, StatusNotYetInForce, pack(t, packs, "uk").Status)
+	cn := pack(t, packs, "cn")
+	assert.Equal(t, "2026-04-10", cn.Rule("cn.cancel-route-disclosed").Since, "互联网平台价格行为规则")
+	eu := pack(t, packs, "eu")
+	assert.Equal(t, StatusAppliesFrom, eu.Rule("eu.withdrawal-function").Status)
+	assert.Equal(t, "2026-06-19", eu.Rule("eu.withdrawal-function").Since)
+	// Click and level thresholds are interpretation, never law.
+	for _, id := range []string{"cn.clicks-to-control", "cn.levels-to-control", "cn.not-buried", "cn.clicks-to-done"} {
+		assert.Equal(t, BasisInterpretation, cn.Rule(id).Basis, id)
+	}
+}
+
+func TestRulesLoadPackFileGood(t *testing.T) {
+	p, err := LoadPackFile("testdata/good.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, "acme", p.ID)
+	assert.Equal(t, "testdata/good.yaml", p.Source)
+	require.Len(t, p.Rules, 2)
+	assert.Equal(t, "cn", p.Rules[0].Jurisdiction, "inherited from the pack")
+	assert.Equal(t, StatusInForce, p.Rules[1].Status, "inherited from the pack")
+	assert.Equal(t, "clicks_to_control <= 2", p.Rules[0].Check.String())
+	assert.Equal(t, "control_label matches /取消|退订/", p.Rules[1].Check.String())
+}
+
+func TestRulesLoadPackFileErrors(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want []string // each a whole line of the error
+	}{
+		{"unknown-key.yaml", []string{
+			"testdata/unknown-key.yaml:6: rules[0].weight: missing (required)",
+			"testdata/unknown-key.yaml:14: rules[0].weigth: unknown key (did you mean weight?); valid keys: id, title, " +
+				"jurisdiction, citation, requirement, quote, status, since, basis, source, note, check, when, " +
+				"severity, weight, cap",
+		}},
+		{"unknown-metric.yaml", []string{
+			`testdata/unknown-metric.yaml:13: rules[0].check.metric: unknown metric "clicks_to_cancel"; ` +
+				`valid metrics: ` + strings.Join(MetricNames(), ", "),
+		}},
+		{"bad-comparison.yaml", []string{
+			`testdata/bad-comparison.yaml:12: rules[0].check.op: "=<" is not valid; valid values: ` +
+				"==, !=, <, <=, >, >=, matches, not_matches, present, absent",
+			"testdata/bad-comparison.yaml:21: rules[1].check.op: >= needs a number; effect_passed is bool (use == or !=)",
+			`testdata/bad-comparison.yaml:30: rules[2].check.value: must be a number, not "three"`,
+			"testdata/bad-comparison.yaml:39: rules[3].check.value_metric: effect_passed is bool and cannot be " +
+				"compared with clicks_to_done (int)",
+			"testdata/bad-comparison.yaml:48: rules[4].check.pattern: bad regular expression: error parsing regexp: " +
+				"missing closing ): `取消(`",
+		}},
+		{"bad-severity.yaml", []string{
+			`testdata/bad-severity.yaml:13: rules[0].severity: "blocker" is not valid; valid values: info, minor, major, critical`,
+		}},
+		{"missing-citation.yaml", []string{
+			"testdata/missing-citation.yaml:6: rules[0].citation: missing (required)",
+			"testdata/missing-citation.yaml:6: rules[0].source: missing (an interpretation must say where it comes from)",
+		}},
+		{"duplicate-rule.yaml", []string{
+			`testdata/duplicate-rule.yaml:15: rules[1].id: duplicate rule id "acme.one" (first at line 6)`,
+		}},
+		{"bad-status.yaml", []string{
+			`testdata/bad-status.yaml:1: id: "ACME": use lower-case letters, digits and '-'`,
+			"testdata/bad-status.yaml:1: since: missing (required when the status is vacated)",
+			"testdata/bad-status.yaml:14: rules[0].check.any: must be a list of at least two checks",
+			"testdata/bad-status.yaml:16: rules[0].weight: must not be negative",
+			"testdata/bad-status.yaml:17: rules[0].cap: must be a score from 0 to 100",
+		}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			p, err := LoadPackFile("testdata/" + c.file)
+			require.Error(t, err)
+			assert.Nil(t, p)
+			assert.Equal(t, c.want, strings.Split(err.Error(), "\n"))
+			var pe *PackError
+			assert.True(t, errors.As(err, &pe), "errors are *PackError")
+		})
+	}
+}
+
+func TestRulesParsePackRejects(t *testing.T) {
+	const head = "id: x\ntitle: X\njurisdiction: cn\nstatus: in_force\n"
+	const rule = "rules:\n  - id: x.a\n    title: A\n    citation: C\n    requirement: R\n    quote: paraphrase\n" +
+		"    basis: law\n    severity: minor\n    weight: 1\n"
+	for _, c := range []struct{ name, yaml, want string }{
+		{"not yaml", "id: [", "p.yaml: yaml: line 1: did not find expected node content"},
+		{"empty", "", "p.yaml:1: (file): empty pack file"},
+		{"no rules", head, "p.yaml:1: rules: missing (required)"},
+		{"empty rules", head + "rules: []\n", "p.yaml:5: rules: must be a non-empty list of rules"},
+		{"no check", head + rule, "p.yaml:6: rules[0].check: missing (required)"},
+		{"duplicate key", head + "title: Y\n" + rule + "    check: {metric: waits, op: '==', value: 0}\n",
+			"p.yaml:5: title: duplicate key (first at line 2)"},
+		{"value and value_metric", head + rule + "    check: {metric: waits, op: '<=', value: 1, value_metric: dialogs}\n",
+			"p.yaml:14: rules[0].check: give exactly one of value and value_metric"},
+		{"typo in a metric", head + rule + "    check: {metric: intersitials, op: '<=', value: 1}\n",
+			`p.yaml:14: rules[0].check.metric: unknown metric "intersitials" (did you mean interstitials?); ` +
+				"valid metrics: " + strings.Join(MetricNames(), ", ")},
+		{"pattern on a number", head + rule + "    check: {metric: waits, op: matches, pattern: x}\n",
+			"p.yaml:14: rules[0].check.op: matches needs a string metric; waits is int"},
+		{"bool value", head + rule + "    check: {metric: effect_passed, op: '==', value: yes please}\n",
+			`p.yaml:14: rules[0].check.value: must be true or false, not "yes please"`},
+		{"since without status", head + rule + "    since: 2020-01-01\n    check: {metric: waits, op: '==', value: 0}\n",
+			"p.yaml:14: rules[0].since: since without status: give the status too"},
+		{"bad date", "id: x\ntitle: X\njurisdiction: cn\nstatus: in_force\nsince: 2020-13-01\n" + rule +
+			"    check: {metric: waits, op: '==', value: 0}\n", `p.yaml:5: since: "2020-13-01" is not a date (YYYY-MM-DD)`},
+		{"any with more keys", head + rule + "    check: {metric: waits, any: [{metric: waits, op: '==', value: 0}]}\n",
+			"p.yaml:14: rules[0].check: any or all stands alone: put every condition inside it"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParsePack([]byte(c.yaml), "p.yaml")
+			require.Error(t, err)
+			assert.Equal(t, c.want, strings.Split(err.Error(), "\n")[0])
+		})
+	}
+}
+
+func TestRulesSelect(t *testing.T) {
+	packs := bundled(t)
+	ids := func(ps []*Pack) []string {
+		out := make([]string, len(ps))
+		for i, p := range ps {
+			out[i] = p.ID
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name       string
+		ids, juris []string
+		want       []string
+	}{
+		{"cn scenario", nil, []string{"cn"}, []string{"cn", "wcag"}},
+		{"de and eu", nil, []string{"eu", "de"}, []string{"de", "eu", "wcag"}},
+		{"us-ftc: not the vacated rule", nil, []string{"us-ftc"}, []string{"us-ftc", "wcag"}},
+		{"uk: not yet in force", nil, []string{"uk"}, []string{"wcag"}},
+		{"explicit, in the order given", []string{"us-ftc-2024", "cn"}, []string{"de"}, []string{"us-ftc-2024", "cn"}},
+		{"default plus a reference pack", []string{"default", "uk", "cn"}, []string{"cn"}, []string{"cn", "wcag", "uk"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Select(packs, c.ids, c.juris)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, ids(got))
+		})
+	}
+
+	_, err := Select(packs, []string{"cn", "fr"}, nil)
+	require.EqualError(t, err, `unknown rule pack "fr"; valid packs: default, cn, de, eu, uk, us-ca, us-ftc, us-ftc-2024, wcag`)
+
+	user, err := LoadPackFile("testdata/good.yaml")
+	require.NoError(t, err)
+	got, err := Select(append(packs, user), nil, []string{"cn"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"cn", "wcag", "acme"}, ids(got), "a user pack joins the defaults of its jurisdiction")
+
+	clash := *user
+	clash.ID, clash.Source = "cn", "mine.yaml"
+	_, err = Select(append(packs, &clash), nil, []string{"cn"})
+	require.EqualError(t, err, `rule pack "cn" is defined twice: bundled:cn.yaml and mine.yaml`)
+}
+
+func TestRulesFind(t *testing.T) {
+	packs := bundled(t)
+	p, r, err := Find(packs, "de")
+	require.NoError(t, err)
+	assert.Equal(t, "de", p.ID)
+	assert.Nil(t, r)
+
+	p, r, err = Find(packs, "de.no-login")
+	require.NoError(t, err)
+	assert.Equal(t, "de", p.ID)
+	assert.Equal(t, "de.no-login", r.ID)
+
+	_, _, err = Find(packs, "de.nope")
+	require.EqualError(t, err, `no rule pack or rule "de.nope"; packs: cn, de, eu, uk, us-ca, us-ftc, us-ftc-2024, wcag`)
+}
+
+func TestRulesReadmeListsEveryMetric(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	for _, name := range MetricNames() {
+		assert.Contains(t, string(b), "`"+name+"`", "README.md documents %s", name)
+	}
+}

@@ -1,0 +1,369 @@
+package rules
+
+import (
+	"math"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
+)
+
+// MetricType is the type of a metric's value.
+type MetricType string
+
+const (
+	TypeInt    MetricType = "int"
+	TypeNumber MetricType = "number"
+	TypeBool   MetricType = "bool"
+	TypeString MetricType = "string"
+)
+
+func (t MetricType) numeric() bool { return t == TypeInt || t == TypeNumber }
+
+// Value is one measured value.
+type Value struct {
+	Type MetricType
+	Num  float64 // int and number
+	Bool bool
+	Str  string
+}
+
+func (v Value) String() string {
+	switch v.Type {
+	case TypeInt, TypeNumber:
+		return strconv.FormatFloat(v.Num, 'f', -1, 64)
+	case TypeBool:
+		return strconv.FormatBool(v.Bool)
+	default:
+		return strconv.Quote(v.Str)
+	}
+}
+
+// Metric is a measurement a rule can check: a JSON field of metrics.Result, or a value derived from one.
+type Metric struct {
+	Name string
+	Type MetricType
+	Doc  string
+	// get returns the value, or false when the run did not measure it (a nil pointer, an absent section).
+	get func(r *metrics.Result) (Value, bool)
+	// at finds the step whose evidence shows the measurement.
+	at locator
+	// section names what must have been measured, for the could_not_measure message.
+	section section
+}
+
+type section int
+
+const (
+	secRun section = iota
+	secControl
+	secConfirm
+	secSubscribe
+	secEffect
+)
+
+// Metrics lists every metric rules can check, sorted by name.
+func Metrics() []Metric {
+	out := metricTable()
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// LookupMetric finds a metric by name.
+func LookupMetric(name string) (Metric, bool) {
+	for _, m := range metricTable() {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Metric{}, false
+}
+
+// MetricNames lists the metric names, sorted, for error messages.
+func MetricNames() []string {
+	ms := Metrics()
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = m.Name
+	}
+	return names
+}
+
+// Value reads the metric from a result; ok is false when it was not measured.
+func (m Metric) Value(r *metrics.Result) (Value, bool) {
+	if r == nil || r.Status == metrics.StatusError {
+		return Value{}, false
+	}
+	return m.get(r)
+}
+
+func intv(n int) Value           { return Value{Type: TypeInt, Num: float64(n)} }
+func numv(f float64) Value       { return Value{Type: TypeNumber, Num: f} }
+func boolv(b bool) Value         { return Value{Type: TypeBool, Bool: b} }
+func strv(s string) Value        { return Value{Type: TypeString, Str: s} }
+func some(v Value) (Value, bool) { return v, true }
+
+func count(f func(*metrics.Metrics) *int) func(*metrics.Result) (Value, bool) {
+	return func(r *metrics.Result) (Value, bool) {
+		p := f(&r.Metrics)
+		if p == nil {
+			return Value{}, false
+		}
+		return intv(*p), true
+	}
+}
+
+func plain(f func(*metrics.Metrics) int) func(*metrics.Result) (Value, bool) {
+	return func(r *metrics.Result) (Value, bool) { return intv(f(&r.Metrics)), true }
+}
+
+func control(f func(*metrics.Control) (Value, bool)) func(*metrics.Result) (Value, bool) {
+	return func(r *metrics.Result) (Value, bool) {
+		if r.Control == nil {
+			return Value{}, false
+		}
+		return f(r.Control)
+	}
+}
+
+// positive reads a number that the engine leaves at 0 when it could not measure it (a contrast ratio is
+// at least 1, a font size or an area ratio above 0).
+func positive(f float64) (Value, bool) {
+	if f <= 0 || math.IsNaN(f) {
+		return Value{}, false
+	}
+	return numv(f), true
+}
+
+func nonEmpty(s string) (Value, bool) {
+	if s == "" {
+		return Value{}, false
+	}
+	return strv(s), true
+}
+
+func confirm(f func(*metrics.Confirm) Value) func(*metrics.Result) (Value, bool) {
+	return func(r *metrics.Result) (Value, bool) {
+		if r.Confirm == nil {
+			return Value{}, false
+		}
+		return f(r.Confirm), true
+	}
+}
+
+func subscribe(f func(*metrics.Subscribe) (Value, bool)) func(*metrics.Result) (Value, bool) {
+	return func(r *metrics.Result) (Value, bool) {
+		if r.Subscribe == nil {
+			return Value{}, false
+		}
+		return f(r.Subscribe)
+	}
+}
+
+// metricTable builds the registry. It is a function, not a package variable, so nothing can change it.
+func metricTable() []Metric {
+	return []Metric{
+		// Counts (metrics.Metrics).
+		{Name: "clicks_to_control", Type: TypeInt, at: atControl,
+			Doc: "clicks/taps from the logged-in landing page up to and including the click on the cancel control",
+			get: count(func(m *metrics.Metrics) *int { return m.ClicksToControl })},
+		{Name: "hovers_to_control", Type: TypeInt, at: atControl,
+			Doc: "hovers needed to open menus on the way to the cancel control (touch screens cannot hover)",
+			get: count(func(m *metrics.Metrics) *int { return m.HoversToControl })},
+		{Name: "levels_to_control", Type: TypeInt, at: atControl,
+			Doc: "menu levels (new page, route change, opened menu/dialog/panel) before the cancel control",
+			get: count(func(m *metrics.Metrics) *int { return m.LevelsToControl })},
+		{Name: "clicks_to_done", Type: TypeInt, at: atDone,
+			Doc: "clicks/taps from the landing page until the done state (e.g. 已关闭) was observed",
+			get: count(func(m *metrics.Metrics) *int { return m.ClicksToDone })},
+		{Name: "interstitials", Type: TypeInt, at: atDone,
+			Doc: "screens between the click on the cancel control and the done state (confirmations, offers, surveys)",
+			get: count(func(m *metrics.Metrics) *int { return m.Interstitials })},
+		{Name: "clicks_after_control", Type: TypeInt, at: atDone,
+			Doc: "clicks after the cancel control until the done state (clicks_to_done - clicks_to_control)",
+			get: func(r *metrics.Result) (Value, bool) {
+				d, c := r.Metrics.ClicksToDone, r.Metrics.ClicksToControl
+				if d == nil || c == nil {
+					return Value{}, false
+				}
+				return intv(*d - *c), true
+			}},
+		{Name: "login_actions", Type: TypeInt, at: atLogin,
+			Doc: "user actions of the login steps (reported separately from the cancel path)",
+			get: plain(func(m *metrics.Metrics) int { return m.LoginActions })},
+		{Name: "fields_filled", Type: TypeInt, at: atDone,
+			Doc: "text fields typed into on the way",
+			get: plain(func(m *metrics.Metrics) int { return m.FieldsFilled })},
+		{Name: "waits", Type: TypeInt, at: atDone,
+			Doc: "explicit waits on the way",
+			get: plain(func(m *metrics.Metrics) int { return m.Waits })},
+		{Name: "dialogs", Type: TypeInt, at: atDone,
+			Doc: "JavaScript dialogs (alert, confirm) accepted on the way",
+			get: plain(func(m *metrics.Metrics) int { return m.Dialogs })},
+		{Name: "reachable_without_login", Type: TypeBool, at: atControl,
+			Doc: "the cancel path found the control in a fresh logged-out context (needs check_without_login)",
+			get: func(r *metrics.Result) (Value, bool) {
+				p := r.Metrics.ReachableWithoutLogin
+				if p == nil {
+					return Value{}, false
+				}
+				return boolv(*p), true
+			}},
+		{Name: "done_reached", Type: TypeBool, at: atDone,
+			Doc: "the done state was observed (status ok); false when the run failed after login or found no control",
+			get: func(r *metrics.Result) (Value, bool) {
+				switch {
+				case r.Status == metrics.StatusOK:
+					return boolv(true), true
+				case r.FailedStep != nil && r.FailedStep.Phase == "login":
+					return Value{}, false // the site's cancel path was never tried
+				case r.Status == metrics.StatusFailed || r.Status == metrics.StatusNotFound:
+					return boolv(false), true
+				}
+				return Value{}, false
+			}},
+
+		// The cancel control.
+		{Name: "control_found", Type: TypeBool, at: atControl, section: secControl,
+			Doc: "the cancel control was found (false when the run ended not_found)",
+			get: func(r *metrics.Result) (Value, bool) {
+				switch {
+				case r.Control != nil || r.Metrics.ClicksToControl != nil:
+					return boolv(true), true
+				case r.Status == metrics.StatusNotFound:
+					return boolv(false), true
+				}
+				return Value{}, false // the run failed before it could look for the control
+			}},
+		{Name: "control_label", Type: TypeString, at: atControl, section: secControl,
+			Doc: "the cancel control's accessible name",
+			get: control(func(c *metrics.Control) (Value, bool) { return nonEmpty(c.Label) })},
+		{Name: "control_width", Type: TypeNumber, at: atControl, section: secControl,
+			Doc: "the cancel control's border-box width in CSS px at the emulated viewport",
+			get: control(func(c *metrics.Control) (Value, bool) { return some(numv(c.Box.Width)) })},
+		{Name: "control_height", Type: TypeNumber, at: atControl, section: secControl,
+			Doc: "the cancel control's border-box height in CSS px",
+			get: control(func(c *metrics.Control) (Value, bool) { return some(numv(c.Box.Height)) })},
+		{Name: "control_min_side", Type: TypeNumber, at: atControl, section: secControl,
+			Doc: "the smaller of the cancel control's width and height in CSS px (WCAG target size)",
+			get: control(func(c *metrics.Control) (Value, bool) {
+				return some(numv(math.Min(c.Box.Width, c.Box.Height)))
+			})},
+		{Name: "control_target_size", Type: TypeString, at: atControl, section: secControl,
+			Doc: "the engine's WCAG 2.5.8 verdict: pass (>= 24x24), pass_spacing (smaller, 24 px circle clear), fail",
+			get: control(func(c *metrics.Control) (Value, bool) { return nonEmpty(c.TargetSize) })},
+		{Name: "control_in_viewport_on_arrival", Type: TypeBool, at: atControl, section: secControl,
+			Doc: "the cancel control was fully inside the viewport before any scrolling",
+			get: control(func(c *metrics.Control) (Value, bool) { return some(boolv(c.InViewportOnArrival)) })},
+		{Name: "control_contrast_ratio", Type: TypeNumber, at: atControl, section: secControl,
+			Doc: "WCAG contrast ratio of the cancel control's text on its background (1-21)",
+			get: control(func(c *metrics.Control) (Value, bool) { return positive(c.ContrastRatio) })},
+		{Name: "control_font_px", Type: TypeNumber, at: atControl, section: secControl,
+			Doc: "the cancel control's font size in CSS px",
+			get: control(func(c *metrics.Control) (Value, bool) { return positive(c.FontSizePX) })},
+		{Name: "control_size_ratio", Type: TypeNumber, at: atControl, section: secControl,
+			Doc: "the cancel control's area over the largest other button's on its screen (1 when alone)",
+			get: control(func(c *metrics.Control) (Value, bool) { return positive(c.SizeRatio) })},
+		{Name: "control_url", Type: TypeString, at: atControl, section: secControl,
+			Doc: "the URL of the page that shows the cancel control",
+			get: control(func(c *metrics.Control) (Value, bool) { return nonEmpty(c.URL) })},
+		{Name: "control_on_site", Type: TypeBool, at: atControl, section: secControl,
+			Doc: "the cancel control is on the landing page's origin (false: reached only on another site)",
+			get: controlOnSite},
+
+		// The confirmation screen.
+		{Name: "confirm_present", Type: TypeBool, at: atConfirm,
+			Doc: "a last control was clicked after the cancel control before the done state (a confirmation screen)",
+			get: func(r *metrics.Result) (Value, bool) {
+				switch {
+				case r.Confirm != nil:
+					return boolv(true), true
+				case r.Status == metrics.StatusOK:
+					return boolv(false), true
+				}
+				return Value{}, false
+			}},
+		{Name: "confirm_label", Type: TypeString, at: atConfirm, section: secConfirm,
+			Doc: "the accessible name of the final confirm button (确认关闭, jetzt kündigen)",
+			get: func(r *metrics.Result) (Value, bool) {
+				if r.Confirm == nil {
+					return Value{}, false
+				}
+				return nonEmpty(r.Confirm.Label)
+			}},
+		{Name: "confirm_in_viewport_on_arrival", Type: TypeBool, at: atConfirm, section: secConfirm,
+			Doc: "the final confirm button was fully in the viewport when its screen appeared",
+			get: confirm(func(c *metrics.Confirm) Value { return boolv(c.InViewportOnArrival) })},
+		{Name: "confirm_offers", Type: TypeBool, at: atConfirm, section: secConfirm,
+			Doc: "the confirmation screen also showed a retention offer (discount, free months)",
+			get: confirm(func(c *metrics.Confirm) Value { return boolv(c.Offers) })},
+
+		// The sign-up side.
+		{Name: "clicks_to_subscribe", Type: TypeInt, at: atSubscribe, section: secSubscribe,
+			Doc: "clicks from the landing page to an active subscription (or to the payment step)",
+			get: subscribe(func(s *metrics.Subscribe) (Value, bool) {
+				if s.ClicksToSubscribe == nil {
+					return Value{}, false
+				}
+				return intv(*s.ClicksToSubscribe), true
+			})},
+		{Name: "autorenew_prechecked", Type: TypeBool, at: atSubscribe, section: secSubscribe,
+			Doc: "the auto-renew checkbox was ticked when it first appeared",
+			get: subscribe(func(s *metrics.Subscribe) (Value, bool) {
+				if s.AutorenewPrechecked == nil {
+					return Value{}, false
+				}
+				return boolv(*s.AutorenewPrechecked), true
+			})},
+		{Name: "disclosure_text", Type: TypeString, at: atSubscribe, section: secSubscribe,
+			Doc: "the renewal terms shown next to the subscribe button",
+			get: subscribe(func(s *metrics.Subscribe) (Value, bool) {
+				// The engine sets a font size whenever it found the element, even an empty one.
+				if s.DisclosureText == "" && s.DisclosureFontPX <= 0 {
+					return Value{}, false
+				}
+				return strv(s.DisclosureText), true
+			})},
+		{Name: "disclosure_font_px", Type: TypeNumber, at: atSubscribe, section: secSubscribe,
+			Doc: "font size of the renewal terms in CSS px",
+			get: subscribe(func(s *metrics.Subscribe) (Value, bool) { return positive(s.DisclosureFontPX) })},
+		{Name: "disclosure_contrast", Type: TypeNumber, at: atSubscribe, section: secSubscribe,
+			Doc: "WCAG contrast ratio of the renewal terms' text on its background (1-21)",
+			get: subscribe(func(s *metrics.Subscribe) (Value, bool) { return positive(s.DisclosureContrast) })},
+
+		// The effect check.
+		{Name: "effect_passed", Type: TypeBool, at: atEffect, section: secEffect,
+			Doc: "after the done state, the status page showed auto-renew off (needs an effect section)",
+			get: func(r *metrics.Result) (Value, bool) {
+				if r.Effect == nil {
+					return Value{}, false
+				}
+				return boolv(r.Effect.Passed), true
+			}},
+	}
+}
+
+// controlOnSite compares the origin of the control's page with the landing page's (the page the login steps
+// ended on). Without login steps (a session file) the landing page is unknown and so is the answer.
+func controlOnSite(r *metrics.Result) (Value, bool) {
+	if r.Control == nil || r.Control.URL == "" {
+		return Value{}, false
+	}
+	landing := ""
+	for _, s := range r.Steps {
+		if s.Phase == "login" && s.URL != "" {
+			landing = s.URL
+		}
+	}
+	if landing == "" {
+		return Value{}, false
+	}
+	a, errA := url.Parse(landing)
+	b, errB := url.Parse(r.Control.URL)
+	if errA != nil || errB != nil || a.Host == "" || b.Host == "" {
+		return Value{}, false
+	}
+	return boolv(strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host)), true
+}
