@@ -91,6 +91,7 @@ Exit codes: 0 all pass, 1 rule failures at or above --fail-on, 2 usage or scenar
 		newReportCmd(),
 		newDiffCmd(),
 		newVerifyCmd(),
+		newExploreCmd(),
 	)
 	return root
 }
