@@ -108,7 +108,7 @@ type Control struct {
 	URL        string  `json:"url"`
 	InFrame    bool    `json:"in_frame"`
 	InShadow   bool    `json:"in_shadow"`
-	Screenshot string  `json:"screenshot,omitempty"` // evidence file, relative to the evidence folder
+	Screenshot string  `json:"screenshot,omitempty"` // evidence file, relative to the output folder (-o)
 }
 
 // OtherButton is a competing target on the control's screen.

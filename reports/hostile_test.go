@@ -1,0 +1,134 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The fixture's "hostile" site carries <script>, "><img onerror>, ANSI escapes (colours, a screen clear, an
+// OSC 8 hyperlink), RTL overrides and zero-width characters in every text field. Each format must show them
+// as inert, escaped text.
+
+// invisible are characters that must never reach a person's screen raw.
+var invisible = []string{"\x1b", "\u202e", "\u202c", "\u200b", "\a"}
+
+func TestHostileTextIsInertInEveryFormat(t *testing.T) {
+	doc := loadFixture(t)
+	for _, f := range AllFormats() {
+		t.Run(string(f), func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, Render(&buf, doc, f, Options{}))
+			out := buf.String()
+			for _, c := range invisible {
+				assert.NotContains(t, out, c, "a raw %q reached the %s output", c, f)
+			}
+			switch f {
+			case FormatHTML, FormatMarkdown:
+				// Markup from the site is entity-escaped, never live.
+				for _, live := range []string{"<script>", "<img src=x", "</td></tr></table><h1>", "<a href=\"javascript:", "<b>", "<i>"} {
+					assert.NotContains(t, out, live)
+				}
+				assert.Contains(t, out, "&lt;script&gt;")
+			case FormatJSON, FormatJSONL:
+				// JSON escapes <, > and & and the control characters; the bidi and zero-width ones we escape.
+				assert.NotContains(t, out, "<script>")
+				assert.Contains(t, out, `\u003cscript\u003e`)
+				assert.Contains(t, out, `\u202e`)
+			case FormatSARIF:
+				assert.NotContains(t, out, "<script>")
+				assert.Contains(t, out, `\u003cscript\u003e`)
+			case FormatTable:
+				assert.Contains(t, out, "<script>window.__pwne") // plain text in a terminal is inert once escapes are gone
+			}
+		})
+	}
+}
+
+func TestHostileJSONKeepsTheData(t *testing.T) {
+	// Escaping is lossless: the document read back holds the site's exact text for researchers.
+	doc := loadFixture(t)
+	var buf bytes.Buffer
+	require.NoError(t, Render(&buf, doc, FormatJSON, Options{}))
+	var back Document
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &back))
+	assert.Equal(t, entry(t, doc, "hostile@desktop").Site, entry(t, &back, "hostile@desktop").Site)
+	assert.Contains(t, entry(t, &back, "hostile@desktop").Site, "\x1b[31m")
+}
+
+func TestCSVGuardsFormulas(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, Render(&buf, loadFixture(t), FormatCSV, Options{}))
+	require.True(t, strings.HasPrefix(buf.String(), utf8BOM), "Excel needs the BOM to read Chinese as UTF-8")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), utf8BOM))).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 7, "a header and one row per scenario × device")
+	for _, row := range rows {
+		require.Len(t, row, len(rows[0]))
+		for _, cell := range row {
+			if cell != "" {
+				assert.NotContains(t, "=+-@\t\r", cell[:1], "cell %q would run as a formula", cell)
+			}
+		}
+	}
+	assert.Equal(t, "rank", rows[0][0])
+	col := func(name string) int {
+		for i, h := range rows[0] {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %s", name)
+		return -1
+	}
+	hostile := rows[4]
+	assert.Equal(t, "hostile", hostile[col("scenario_id")])
+	assert.True(t, strings.HasPrefix(hostile[col("control_label")], `'=HYPERLINK("http://evil.example"`), hostile[col("control_label")])
+	assert.Equal(t, "", rows[5][col("clicks_to_control")], "not measured is an empty cell, never 0")
+	assert.Equal(t, "cn.art18.clicks; cn.art18.effect; de.312k.levels", rows[5][col("could_not_measure_rules")])
+}
+
+func TestCleanAndCut(t *testing.T) {
+	tests := []struct {
+		name, in, clean string
+	}{
+		{"plain", "星辰卡盟", "星辰卡盟"},
+		{"sgr colours", "\x1b[31mRED\x1b[0m", "RED"},
+		{"screen clear and home", "a\x1b[2J\x1b[Hb", "ab"},
+		{"osc 8 hyperlink", "\x1b]8;;http://evil/\x07click\x1b]8;;\x07", "click"},
+		{"osc with ST", "\x1b]0;title\x1b\\x", "x"},
+		{"c1 csi", "a\u009b31mb", "ab"},
+		{"rtl override", "\u202egnp.exe", "gnp.exe"},
+		{"zero width", "退\u200b订\ufeff", "退订"},
+		{"newlines and tabs", "a\r\n\tb", "a b"},
+		{"bell and nul", "a\a\x00b", "ab"},
+		{"invalid utf-8", "a\xffb", "a\ufffdb"},
+		{"trims", "  a  b  ", "a b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.clean, Clean(tt.in))
+		})
+	}
+	cuts := []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"星辰卡盟", 8, "星辰卡盟"},
+		{"星辰卡盟", 7, "星辰卡…"},
+		{"星辰卡盟", 6, "星辰…"},
+		{"abcdef", 4, "abc…"},
+		{"ab", 0, ""},
+	}
+	for _, c := range cuts {
+		got := Cut(c.in, c.width)
+		assert.Equal(t, c.want, got)
+		assert.LessOrEqual(t, displayWidth(got), max(c.width, 0))
+	}
+}

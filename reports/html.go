@@ -1,0 +1,452 @@
+package reports
+
+import (
+	"bytes"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/rules"
+)
+
+//go:embed templates/report.html.tmpl
+var templateFS embed.FS
+
+// Screenshots are embedded as data: URIs up to these sizes; past them they are linked relative to the
+// report, so that a sweep of hundreds of sites does not make a report a browser cannot open.
+const (
+	maxEmbeddedImage = 8 << 20
+	maxEmbeddedTotal = 64 << 20
+)
+
+func renderHTML(w io.Writer, doc *Document, opt Options) error {
+	wd, err := lookupWords(opt.Lang)
+	if err != nil {
+		return err
+	}
+	tmpl, err := template.New("report.html.tmpl").Funcs(template.FuncMap{
+		"rulesData": func(w *words, v []htmlVerdict) htmlRules { return htmlRules{W: w, Verdicts: v} },
+	}).ParseFS(templateFS, "templates/report.html.tmpl")
+	if err != nil {
+		return fmt.Errorf("parse template: %w", err)
+	}
+	imgs := newImager(opt.BaseDir)
+	defer imgs.close()
+	data := htmlReport{W: wd, HTMLLang: map[string]string{"en": "en", "zh": "zh-CN"}[wd.Lang]}
+	if doc.Tool.Name != "" {
+		data.Generated = generatedLine(doc, wd)
+	}
+	for _, p := range doc.Packs {
+		data.Packs = append(data.Packs, Clean(p))
+	}
+	for i, e := range ranked(doc) {
+		anchor := "site-" + strconv.Itoa(i+1)
+		data.Rows = append(data.Rows, htmlRowFor(e, wd, anchor))
+		data.Sites = append(data.Sites, htmlSiteFor(e, wd, anchor, imgs))
+	}
+	data.Linked = imgs.linked
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, data); err != nil {
+		return fmt.Errorf("execute template: %w", err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// htmlReport is what the template renders. Every string in it is cleaned plain text: html/template escapes
+// it for its context. The only pre-trusted values are the data: URIs that imager builds from image files.
+type htmlReport struct {
+	W         *words
+	HTMLLang  string
+	Generated string
+	Packs     []string
+	Rows      []htmlRow
+	Sites     []htmlSite
+	Linked    bool
+}
+
+type htmlRow struct {
+	Anchor                                        string
+	Rank, Site, Device, Clicks, Levels, Hovers    string
+	Interstitials, Control, Target, Effect, Score string
+	Grade, GradeClass, TargetClass, EffectClass   string
+	StatusClass                                   string
+}
+
+type htmlSite struct {
+	Anchor, Site, Device, Viewport, Rank string
+	Status, StatusText, Reason           string
+	Score, Grade, GradeClass             string
+	Scores                               []htmlScore
+	Metrics                              []htmlKV
+	Path, Login                          []htmlStep
+	Control                              []htmlKV
+	TargetClass                          string
+	Confirm, Subscribe                   []htmlKV
+	Problems, Reference                  []htmlVerdict
+	Notes                                []string
+	Evidence                             []htmlKV
+	EvidenceDir                          string // the run's evidence folder, relative to the report
+}
+
+type htmlRules struct {
+	W        *words
+	Verdicts []htmlVerdict
+}
+
+type htmlScore struct{ Pack, Score, Grade, GradeClass, Note string }
+
+type htmlKV struct{ Key, Value, Class string }
+
+type htmlStep struct {
+	N                          int
+	Phase, Action, Target, URL string
+	Level, Error               string
+	Control, Skipped           bool
+	Image                      *htmlImage
+}
+
+type htmlImage struct {
+	Src  template.URL // a data: URI built here, or a relative path
+	Href string       // the evidence file, relative to the report
+	Alt  string
+	// Missing: the base folder was given and the file is not in it; the report says so instead of showing a
+	// broken image.
+	Missing bool
+}
+
+type htmlVerdict struct {
+	RuleID, Title, Pack, Severity, Outcome string
+	Measured, Citation, Basis, Message     string
+	Step, Status                           string
+	Image                                  *htmlImage
+}
+
+func htmlRowFor(e *Entry, wd *words, anchor string) htmlRow {
+	c := tableRow(e, wd)
+	r := htmlRow{
+		Anchor: anchor, Rank: c[colRank].text, Site: c[colSite].text, Device: c[colDevice].text,
+		Clicks: c[colClicks].text, Levels: c[colLevels].text, Hovers: c[colHovers].text,
+		Interstitials: c[colInter].text, Control: c[colControl].text, Target: c[colTarget].text,
+		Effect: c[colEffect].text, Score: c[colScore].text, Grade: c[colGrade].text,
+		GradeClass: gradeClass(e.Grade),
+	}
+	if e.Control != nil {
+		r.TargetClass = targetClass(e.Control.TargetSize)
+	}
+	if e.Effect != nil && !e.Effect.Passed {
+		r.EffectClass = "bad"
+	}
+	if e.Status != metrics.StatusOK {
+		r.StatusClass = "bad"
+	}
+	return r
+}
+
+func gradeClass(g string) string {
+	switch g {
+	case "A", "B", "C", "D", "E", "F":
+		return "grade-" + strings.ToLower(g)
+	}
+	return "grade-none"
+}
+
+func targetClass(v string) string {
+	switch v {
+	case "fail":
+		return "bad"
+	case "pass_spacing":
+		return "warn"
+	case "pass":
+		return "good"
+	}
+	return ""
+}
+
+func htmlSiteFor(e *Entry, wd *words, anchor string, imgs *imager) htmlSite {
+	s := htmlSite{
+		Anchor: anchor, Site: Clean(e.Site), Device: wd.device(e.Device.Name),
+		Viewport: fmt.Sprintf("%d×%d", e.Device.Width, e.Device.Height),
+		Rank:     rankText(e, wd), Status: string(e.Status), StatusText: wd.status(e.Status),
+		Reason: Clean(e.Reason), Score: nonEmpty(scoreText(e), "-"), Grade: nonEmpty(Clean(e.Grade), "-"),
+		GradeClass: gradeClass(e.Grade),
+	}
+	for _, sc := range e.Scores {
+		hs := htmlScore{Pack: Clean(sc.Pack), Score: num(sc.Score), Grade: Clean(sc.Grade), GradeClass: gradeClass(sc.Grade)}
+		if !sc.Counted && sc.Weight > 0 {
+			hs.Note = wd.NotCounted
+		}
+		s.Scores = append(s.Scores, hs)
+	}
+	m := e.Metrics
+	opt := func(p *int) string { return nonEmpty(intText(p), wd.Unmeasured) }
+	s.Metrics = []htmlKV{
+		{Key: wd.Clicks, Value: opt(m.ClicksToControl)},
+		{Key: wd.Levels, Value: opt(m.LevelsToControl)},
+		{Key: wd.Hovers, Value: opt(m.HoversToControl)},
+		{Key: wd.Interstitials, Value: opt(m.Interstitials)},
+		{Key: wd.ClicksToDone, Value: opt(m.ClicksToDone)},
+	}
+	if m.ReachableWithoutLogin != nil {
+		s.Metrics = append(s.Metrics, htmlKV{Key: wd.WithoutLogin, Value: wd.yesNo(*m.ReachableWithoutLogin)})
+	}
+	if e.Effect != nil {
+		kv := htmlKV{Key: wd.EffectLong, Value: wd.effect(e.Effect)}
+		if !e.Effect.Passed {
+			kv.Class = "bad"
+			if r := Clean(e.Effect.Reason); r != "" {
+				kv.Value += " — " + r
+			}
+		}
+		s.Metrics = append(s.Metrics, kv)
+	}
+	n := 0
+	for _, st := range e.Steps {
+		hs := htmlStepFor(st, wd, imgs)
+		if st.Phase == "login" {
+			s.Login = append(s.Login, hs)
+			continue
+		}
+		n++
+		hs.N = n
+		s.Path = append(s.Path, hs)
+	}
+	if c := e.Control; c != nil {
+		s.Control = controlKVs(c, e, wd)
+		s.TargetClass = targetClass(c.TargetSize)
+	}
+	if c := e.Confirm; c != nil {
+		s.Confirm = []htmlKV{{Key: wd.Label, Value: Clean(c.Label)}, {Key: wd.InViewport, Value: wd.yesNo(c.InViewportOnArrival)}}
+		if c.Offers {
+			s.Confirm = append(s.Confirm, htmlKV{Key: wd.Offer, Value: nonEmpty(Clean(c.OfferText), wd.Yes), Class: "warn"})
+		}
+	}
+	if sub := e.Subscribe; sub != nil {
+		s.Subscribe = subscribeKVs(sub, wd)
+	}
+	for i := range e.Verdicts {
+		v := &e.Verdicts[i]
+		if v.Outcome != rules.Fail && v.Outcome != rules.CouldNotMeasure {
+			continue
+		}
+		hv := htmlVerdictFor(e, v, wd, imgs)
+		if inForce(v) {
+			s.Problems = append(s.Problems, hv)
+		} else {
+			s.Reference = append(s.Reference, hv)
+		}
+	}
+	for _, note := range e.Notes {
+		s.Notes = append(s.Notes, Clean(note))
+	}
+	s.EvidenceDir = evidenceDir(e)
+	s.Evidence = []htmlKV{
+		{Key: wd.ScenarioFile, Value: Clean(e.File)},
+		{Key: "SHA-256", Value: Clean(e.ScenarioSHA256)},
+		{Key: wd.Browser, Value: Clean(e.Browser)},
+		{Key: wd.StartedAt, Value: rfc3339(e.StartedAt)},
+		{Key: wd.Duration, Value: seconds(e.DurationMS) + " s"},
+		{Key: wd.FinalURL, Value: Clean(e.FinalURL)},
+	}
+	return s
+}
+
+// pathNumber is a step's number in the path as the report shows it (login steps are not numbered).
+func pathNumber(e *Entry, st *metrics.Step) int {
+	n := 0
+	for i := range e.Steps {
+		if e.Steps[i].Phase == "login" {
+			continue
+		}
+		n++
+		if &e.Steps[i] == st {
+			return n
+		}
+	}
+	return 0
+}
+
+func htmlStepFor(st metrics.Step, wd *words, imgs *imager) htmlStep {
+	hs := htmlStep{
+		Phase: Clean(st.Phase), Action: Clean(st.Action), Target: Clean(st.Target), URL: Clean(st.URL),
+		Control: st.Control, Skipped: st.Skipped, Error: Clean(st.Error),
+	}
+	if st.Level {
+		hs.Level = wd.levelKind(st.LevelKind)
+	}
+	hs.Image = imgs.image(st.Screenshot, hs.Action+" "+hs.Target)
+	return hs
+}
+
+func controlKVs(c *metrics.Control, e *Entry, wd *words) []htmlKV {
+	kvs := []htmlKV{
+		{Key: wd.Label, Value: Clean(c.Label)},
+		{Key: wd.Size, Value: fmt.Sprintf("%s CSS px (%s %d×%d)", boxText(c), wd.Viewport, e.Device.Width, e.Device.Height)},
+		{Key: wd.Target, Value: wd.targetSize(c.TargetSize), Class: targetClass(c.TargetSize)},
+		{Key: wd.InViewport, Value: wd.yesNo(c.InViewportOnArrival)},
+		{Key: wd.Contrast, Value: num(c.ContrastRatio) + ":1"},
+		{Key: wd.FontSize, Value: px(c.FontSizePX) + " px"},
+	}
+	if !c.InViewportOnArrival {
+		kvs[3].Class = "warn"
+	}
+	if o := c.LargestOtherButton; o != nil {
+		kvs = append(kvs,
+			htmlKV{Key: wd.LargestOther, Value: fmt.Sprintf("%s (%s×%s)", Clean(o.Label), px(o.Box.Width), px(o.Box.Height))},
+			htmlKV{Key: wd.SizeRatio, Value: strconv.FormatFloat(c.SizeRatio*100, 'f', 1, 64) + " %"})
+		if c.SizeRatio < 1 {
+			kvs[len(kvs)-1].Class = "warn"
+		}
+	}
+	return kvs
+}
+
+func subscribeKVs(sub *metrics.Subscribe, wd *words) []htmlKV {
+	kvs := []htmlKV{{Key: wd.ClicksToSubscribe, Value: nonEmpty(intText(sub.ClicksToSubscribe), wd.Unmeasured)}}
+	if sub.AutorenewPrechecked != nil {
+		kv := htmlKV{Key: wd.Prechecked, Value: wd.yesNo(*sub.AutorenewPrechecked)}
+		if *sub.AutorenewPrechecked {
+			kv.Class = "bad"
+		}
+		kvs = append(kvs, kv)
+	}
+	if t := Clean(sub.DisclosureText); t != "" {
+		kvs = append(kvs, htmlKV{Key: wd.Disclosure, Value: fmt.Sprintf("%s (%s px)", t, px(sub.DisclosureFontPX))})
+	}
+	return kvs
+}
+
+func htmlVerdictFor(e *Entry, v *rules.Verdict, wd *words, imgs *imager) htmlVerdict {
+	hv := htmlVerdict{
+		RuleID: Clean(v.RuleID), Title: Clean(v.Title), Pack: Clean(v.Pack), Severity: Clean(string(v.Severity)),
+		Outcome: string(v.Outcome), Measured: measuredText(v, wd), Citation: Clean(v.Citation),
+		Basis: wd.basis(v.Basis), Message: Clean(v.Message), Status: Clean(v.StatusNote),
+	}
+	if src := Clean(v.BasisSource); src != "" {
+		hv.Basis += " — " + src
+	}
+	if st := stepFor(e, v); st != nil {
+		hv.Step = fmt.Sprintf("%s %d: %s %s", wd.Step, pathNumber(e, st), Clean(st.Action), Clean(st.Target))
+	}
+	hv.Image = imgs.image(v.Screenshot, hv.RuleID)
+	return hv
+}
+
+// imager turns evidence paths into image sources: embedded data: URIs when the file is found under the base
+// folder, else links relative to the report. Paths that are not local (absolute, "..", a URL scheme) are
+// never read nor linked: results.json may come from anywhere.
+type imager struct {
+	root   *os.Root
+	budget int64
+	linked bool
+}
+
+func newImager(baseDir string) *imager {
+	im := &imager{budget: maxEmbeddedTotal}
+	if baseDir != "" {
+		if r, err := os.OpenRoot(baseDir); err == nil {
+			im.root = r
+		}
+	}
+	return im
+}
+
+func (im *imager) close() {
+	if im.root != nil {
+		im.root.Close()
+	}
+}
+
+func (im *imager) image(rel, alt string) *htmlImage {
+	rel = filepath.ToSlash(rel)
+	if rel == "" || !filepath.IsLocal(filepath.FromSlash(rel)) || strings.Contains(rel, ":") {
+		return nil
+	}
+	href := relativeURL(rel)
+	img := &htmlImage{Src: template.URL(href), Href: href, Alt: alt}
+	data, mime, err := im.read(rel)
+	switch {
+	case err == nil:
+		img.Src = template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(data))
+	case im.root != nil && errors.Is(err, fs.ErrNotExist):
+		img.Missing = true
+	default:
+		im.linked = true
+	}
+	return img
+}
+
+var errNotImage = errors.New("not an image")
+
+// read loads an evidence image from inside the base folder (symlinks out of it are refused by os.Root).
+func (im *imager) read(rel string) ([]byte, string, error) {
+	if im.root == nil {
+		return nil, "", fs.ErrNotExist
+	}
+	f, err := im.root.Open(rel)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, "", err
+	}
+	if !st.Mode().IsRegular() || st.Size() > maxEmbeddedImage || st.Size() > im.budget {
+		return nil, "", errNotImage
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxEmbeddedImage+1))
+	if err != nil {
+		return nil, "", err
+	}
+	mime := http.DetectContentType(data)
+	switch mime {
+	case "image/png", "image/jpeg", "image/webp", "image/gif":
+	default:
+		return nil, "", errNotImage
+	}
+	im.budget -= int64(len(data))
+	return data, mime, nil
+}
+
+// relativeURL percent-encodes each segment of a local slash path.
+func relativeURL(rel string) string {
+	segs := strings.Split(path.Clean(rel), "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+// evidenceDir is the folder of the run's screenshots ("evidence/xingchen@mobile/"), or "" when it has none.
+func evidenceDir(e *Entry) string {
+	shots := []string{}
+	if e.Control != nil {
+		shots = append(shots, e.Control.Screenshot)
+	}
+	for _, st := range e.Steps {
+		shots = append(shots, st.Screenshot)
+	}
+	for _, p := range shots {
+		p = filepath.ToSlash(p)
+		if p == "" || !filepath.IsLocal(filepath.FromSlash(p)) || strings.Contains(p, ":") {
+			continue
+		}
+		if dir := path.Dir(p); dir != "." {
+			return relativeURL(dir) + "/"
+		}
+	}
+	return ""
+}

@@ -1,0 +1,51 @@
+package reports
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
+)
+
+// RankEntries sets Rank on every entry: 1 for the highest Overall score, equal scores sharing a rank
+// (1, 1, 3). A run that could not be carried out (status error) measured nothing and gets rank 0 (unranked).
+func RankEntries(entries []Entry) {
+	idx := make([]int, 0, len(entries))
+	for i := range entries {
+		entries[i].Rank = 0
+		if entries[i].Status != metrics.StatusError {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(entries[b].Overall, entries[a].Overall) })
+	for n, i := range idx {
+		if n > 0 && entries[i].Overall == entries[idx[n-1]].Overall {
+			entries[i].Rank = entries[idx[n-1]].Rank
+			continue
+		}
+		entries[i].Rank = n + 1
+	}
+}
+
+// ranked returns the entries in rating-table order: by rank (unranked last), then site, then device.
+func ranked(doc *Document) []*Entry {
+	out := make([]*Entry, len(doc.Results))
+	for i := range doc.Results {
+		out[i] = &doc.Results[i]
+	}
+	rankKey := func(e *Entry) int {
+		if e.Rank <= 0 {
+			return int(^uint(0) >> 1)
+		}
+		return e.Rank
+	}
+	slices.SortStableFunc(out, func(a, b *Entry) int {
+		return cmp.Or(
+			cmp.Compare(rankKey(a), rankKey(b)),
+			cmp.Compare(a.Site, b.Site),
+			cmp.Compare(a.ScenarioID, b.ScenarioID),
+			cmp.Compare(a.Device.Name, b.Device.Name),
+		)
+	})
+	return out
+}

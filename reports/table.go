@@ -1,0 +1,277 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
+)
+
+// Terminal table layout: columns are separated by padding only, so that twelve columns and a useful site
+// name fit in 100 terminal columns.
+const (
+	cellPadding = 2 // one space each side
+	minSiteCols = 6
+	deviceCols  = 8
+)
+
+// ANSI colours for the terminal table; used only when Options.Color is set.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiBold   = "\x1b[1m"
+)
+
+// Table columns, in order.
+const (
+	colRank = iota
+	colSite
+	colDevice
+	colClicks
+	colLevels
+	colHovers
+	colInter
+	colControl
+	colTarget
+	colEffect
+	colScore
+	colGrade
+	numCols
+)
+
+type tableCell struct {
+	text  string // plain, already cleaned
+	color string // ANSI colour when Options.Color, else ignored
+}
+
+func renderTable(w io.Writer, doc *Document, opt Options) error {
+	wd, err := lookupWords(opt.Lang)
+	if err != nil {
+		return err
+	}
+	header := []string{wd.Rank, wd.Site, wd.Device, wd.ClicksShort, wd.LevelsShort, wd.HoversShort,
+		wd.InterstitialsShort, wd.Control, wd.Target, wd.Effect, wd.Score, wd.Grade}
+	header[colControl] = shortControlHeader(wd)
+	header[colTarget] = wd.TargetShort
+	header[colRank] = "#"
+	entries := ranked(doc)
+	rows := make([][]tableCell, len(entries))
+	for i, e := range entries {
+		rows[i] = tableRow(e, wd)
+	}
+
+	// Column widths: the widest cell or header; the site column takes what is left of the width.
+	widths := make([]int, numCols)
+	for c := range widths {
+		widths[c] = displayWidth(header[c])
+		for _, r := range rows {
+			widths[c] = max(widths[c], displayWidth(r[c].text))
+		}
+	}
+	widths[colDevice] = min(widths[colDevice], max(deviceCols, displayWidth(header[colDevice])))
+	rest := opt.width() - cellPadding*numCols
+	for c, wc := range widths {
+		if c != colSite {
+			rest -= wc
+		}
+	}
+	widths[colSite] = max(min(widths[colSite], rest), minSiteCols)
+
+	var buf bytes.Buffer
+	table := tablewriter.NewTable(&buf,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Settings: tw.Settings{
+				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
+				Lines:      tw.Lines{ShowHeaderLine: tw.On},
+			},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.Off),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: columnAligns()}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: columnAligns()}),
+	)
+	hdr := make([]any, numCols)
+	for c := range header {
+		hdr[c] = Cut(header[c], widths[c])
+	}
+	table.Header(hdr...)
+	for _, r := range rows {
+		cells := make([]string, numCols)
+		for c, cell := range r {
+			text := Cut(cell.text, widths[c])
+			if opt.Color && cell.color != "" && text != "" {
+				text = cell.color + text + ansiReset
+			}
+			cells[c] = text
+		}
+		if err := table.Append(cells); err != nil {
+			return fmt.Errorf("table row: %w", err)
+		}
+	}
+	if err := table.Render(); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	// The last column's padding leaves trailing spaces on every line; they only get in the way of copying.
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		if _, err := io.WriteString(w, strings.TrimRight(line, " \n")+strings.Repeat("\n", strings.Count(line, "\n"))); err != nil {
+			return err
+		}
+	}
+	return writeTableNotes(w, entries, wd, opt)
+}
+
+// shortControlHeader fits the control column's header to its "W×H" values.
+func shortControlHeader(wd *words) string {
+	if wd.Lang == "zh" {
+		return "控件"
+	}
+	return "Control"
+}
+
+func columnAligns() []tw.Align {
+	a := make([]tw.Align, numCols)
+	for c := range a {
+		a[c] = tw.AlignLeft
+	}
+	for _, c := range []int{colRank, colClicks, colLevels, colHovers, colInter, colControl, colScore} {
+		a[c] = tw.AlignRight
+	}
+	return a
+}
+
+func tableRow(e *Entry, wd *words) []tableCell {
+	r := make([]tableCell, numCols)
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	r[colRank] = tableCell{text: wd.Unranked}
+	if e.Rank > 0 {
+		r[colRank].text = strconv.Itoa(e.Rank)
+	}
+	r[colSite] = tableCell{text: Clean(e.Site)}
+	r[colDevice] = tableCell{text: wd.device(e.Device.Name)}
+	r[colClicks] = tableCell{text: dash(intText(e.Metrics.ClicksToControl))}
+	r[colLevels] = tableCell{text: dash(intText(e.Metrics.LevelsToControl))}
+	r[colHovers] = tableCell{text: dash(intText(e.Metrics.HoversToControl))}
+	r[colInter] = tableCell{text: dash(intText(e.Metrics.Interstitials))}
+	if e.Control != nil {
+		r[colControl] = tableCell{text: boxText(e.Control)}
+		r[colTarget] = tableCell{text: wd.targetSize(e.Control.TargetSize)}
+		switch e.Control.TargetSize {
+		case "fail":
+			r[colTarget].color = ansiRed
+		case "pass_spacing":
+			r[colTarget].color = ansiYellow
+		}
+	} else {
+		r[colControl] = tableCell{text: "-"}
+		r[colTarget] = tableCell{text: "-"}
+	}
+	if e.Status != metrics.StatusOK {
+		// The status takes the control's place: there is no measured control to show.
+		r[colControl] = tableCell{text: wd.status(e.Status), color: ansiRed}
+	}
+	r[colEffect] = tableCell{text: wd.effect(e.Effect)}
+	if e.Effect != nil && !e.Effect.Passed {
+		r[colEffect].color = ansiRed
+	}
+	r[colScore] = tableCell{text: dash(scoreText(e))}
+	r[colGrade] = tableCell{text: dash(Clean(e.Grade)), color: gradeColor(e.Grade)}
+	return r
+}
+
+func gradeColor(g string) string {
+	switch g {
+	case "A", "B":
+		return ansiGreen + ansiBold
+	case "C":
+		return ansiYellow + ansiBold
+	case "":
+		return ""
+	}
+	return ansiRed + ansiBold
+}
+
+// writeTableNotes explains the rows that did not run to the end, then the abbreviations.
+func writeTableNotes(w io.Writer, entries []*Entry, wd *words, opt Options) error {
+	var b strings.Builder
+	width := opt.width()
+	for _, e := range entries {
+		if e.Status == metrics.StatusOK {
+			continue
+		}
+		line := fmt.Sprintf("%s %s (%s): %s", rankText(e, wd), Clean(e.Site), wd.device(e.Device.Name), wd.status(e.Status))
+		if r := Clean(e.Reason); r != "" {
+			line += ": " + r
+		}
+		b.WriteString(Cut(line, width) + "\n")
+	}
+	b.WriteString("\n")
+	for _, line := range wrapText(wd.Legend, width) {
+		b.WriteString(line + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func rankText(e *Entry, wd *words) string {
+	if e.Rank > 0 {
+		return strconv.Itoa(e.Rank)
+	}
+	return wd.Unranked
+}
+
+// wrapText breaks s into lines of at most width columns: at spaces where there are spaces, anywhere between
+// wide (CJK) characters, which need none.
+func wrapText(s string, width int) []string {
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		var line []rune
+		used := 0
+		lastSpace := -1
+		for _, r := range para {
+			rw := displayWidth(string(r))
+			if used+rw > width && len(line) > 0 {
+				cut := len(line)
+				if lastSpace > 0 && rw < 2 {
+					cut = lastSpace
+				}
+				lines = append(lines, strings.TrimRight(string(line[:cut]), " "))
+				line = []rune(strings.TrimLeft(string(line[cut:]), " "))
+				used = displayWidth(string(line))
+				lastSpace = lastIndexRune(line, ' ')
+			}
+			if r == ' ' {
+				lastSpace = len(line)
+			}
+			line = append(line, r)
+			used += rw
+		}
+		lines = append(lines, strings.TrimRight(string(line), " "))
+	}
+	return lines
+}
+
+func lastIndexRune(rs []rune, r rune) int {
+	for i := len(rs) - 1; i >= 0; i-- {
+		if rs[i] == r {
+			return i
+		}
+	}
+	return -1
+}
