@@ -18,7 +18,17 @@ type Document struct {
 	StartedAt     time.Time `json:"started_at"`
 	FinishedAt    time.Time `json:"finished_at"`
 	Packs         []string  `json:"packs"` // rule pack ids applied
-	Results       []Entry   `json:"results"`
+	// Shard is set when this audit was one shard of a split sweep (--shard); merge checks the shards fit.
+	Shard   *ShardInfo `json:"shard,omitempty"`
+	Results []Entry    `json:"results"`
+}
+
+// ShardInfo says which part of a split sweep a document holds.
+type ShardInfo struct {
+	Index int `json:"index"` // 1-based
+	Total int `json:"total"`
+	// Runs are the scenario@device keys this shard was to run: a merge names the ones with no result.
+	Runs []string `json:"runs"`
 }
 
 // Tool names the program that wrote the document.

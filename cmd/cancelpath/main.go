@@ -92,6 +92,7 @@ Exit codes: 0 all pass, 1 rule failures at or above --fail-on, 2 usage or scenar
 		newDiffCmd(),
 		newVerifyCmd(),
 		newExploreCmd(),
+		newMergeCmd(),
 	)
 	return root
 }

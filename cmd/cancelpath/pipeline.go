@@ -157,6 +157,12 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 
 	doc := &reports.Document{SchemaVersion: reports.SchemaVersion, Tool: reports.Tool{Name: "cancelpath", Version: version},
 		StartedAt: time.Now().UTC()}
+	if c.shard != nil {
+		doc.Shard = &reports.ShardInfo{Index: c.shard.Index, Total: c.shard.Total, Runs: []string{}}
+		for _, j := range jobs {
+			doc.Shard.Runs = append(doc.Shard.Runs, j.Scenario.ID+"@"+j.Device)
+		}
+	}
 	var stream *reports.JSONLWriter
 	if c.out != "" {
 		if err := os.MkdirAll(c.out, 0o755); err != nil {
