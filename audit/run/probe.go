@@ -127,10 +127,12 @@ func stale(err error) bool {
 type jsTarget struct {
 	Text         string    `json:"text,omitempty"`
 	TextContains string    `json:"text_contains,omitempty"`
-	TextRegex    string    `json:"text_regex,omitempty"`
+	TextRegex    string    `json:"text_regex,omitempty"` // JS source; flags apart (see scenario.JSRegex)
+	TextFlags    string    `json:"text_flags,omitempty"`
 	Role         string    `json:"role,omitempty"`
 	Name         string    `json:"name,omitempty"`
 	NameRegex    string    `json:"name_regex,omitempty"`
+	NameFlags    string    `json:"name_flags,omitempty"`
 	CSS          string    `json:"css,omitempty"`
 	XPath        string    `json:"xpath,omitempty"`
 	Within       *jsTarget `json:"within,omitempty"`
@@ -141,8 +143,15 @@ func toJS(t *scenario.Target) *jsTarget {
 	if t == nil {
 		return nil
 	}
-	return &jsTarget{Text: t.Text, TextContains: t.TextContains, TextRegex: t.TextRegex, Role: t.Role, Name: t.Name,
-		NameRegex: t.NameRegex, CSS: t.CSS, XPath: t.XPath, Within: toJS(t.Within), Nth: t.Nth}
+	j := &jsTarget{Text: t.Text, TextContains: t.TextContains, Role: t.Role, Name: t.Name, CSS: t.CSS, XPath: t.XPath,
+		Within: toJS(t.Within), Nth: t.Nth}
+	if t.TextRegex != "" {
+		j.TextRegex, j.TextFlags = scenario.JSRegex(t.TextRegex)
+	}
+	if t.NameRegex != "" {
+		j.NameRegex, j.NameFlags = scenario.JSRegex(t.NameRegex)
+	}
+	return j
 }
 
 type pageState struct {
@@ -182,11 +191,18 @@ type prepared struct {
 	CoveredBy           string      `json:"covered_by"`
 	PointerEventsNone   bool        `json:"pointer_events_none"`
 	Disabled            bool        `json:"disabled"`
+	AriaHidden          bool        `json:"aria_hidden"` // it or an ancestor has aria-hidden="true"
 	Checked             bool        `json:"checked"`
 	Tag                 string      `json:"tag"`
 	URL                 string      `json:"url"`
 	Measure             *measured   `json:"measure"`
 	OfferText           string      `json:"offer_text"`
+}
+
+// hitResult says whether the last prepared target still receives a click at a point, and what does if not.
+type hitResult struct {
+	Receives bool   `json:"receives"`
+	Hit      string `json:"hit"`
 }
 
 type prepareOpts struct {

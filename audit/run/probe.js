@@ -7,6 +7,9 @@
   const ACTIONABLE_ROLES = new Set(['button', 'link', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'tab',
     'switch', 'checkbox', 'radio', 'option', 'treeitem']);
   const MAX_LABEL = 2000; // longer text is not a control's label; bounds the cost on huge pages
+  // cut: a label or a text excerpt of at most n characters, bounded before normalising, so that a
+  // multi-megabyte label costs no more than a short one and never reaches a result whole.
+  const cut = (s, n) => norm(String(s == null ? '' : s).slice(0, n * 4)).slice(0, n);
   let last = null; // the element of the last prepare(); private to this closure
   let outlineEl = null;
 
@@ -136,40 +139,40 @@
       return '';
     }
     const tc = el.textContent || '';
-    if (tc.length > MAX_LABEL * 4) return '';
+    if (tc.length > MAX_LABEL * 4) return cut(tc, MAX_LABEL); // no control's label: a cut excerpt will do
     return norm(el.innerText !== undefined ? el.innerText : tc);
   }
   function accName(el) {
     const by = el.getAttribute('aria-labelledby');
     if (by) {
       const root = el.getRootNode();
-      const s = norm(by.split(/\s+/).map((id) => {
+      const s = cut(by.split(/\s+/).map((id) => {
         const x = root.getElementById ? root.getElementById(id) : null;
         return x ? x.textContent : '';
-      }).join(' '));
+      }).join(' '), MAX_LABEL);
       if (s) return s;
     }
     const al = el.getAttribute('aria-label');
-    if (al && al.trim()) return norm(al);
+    if (al && al.trim()) return cut(al, MAX_LABEL);
     if (el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA') {
       if (el.labels && el.labels.length) {
-        const s = norm(Array.from(el.labels).map((l) => l.innerText).join(' '));
+        const s = cut(Array.from(el.labels).map((l) => l.innerText).join(' '), MAX_LABEL);
         if (s) return s;
       }
       const t = (el.getAttribute('type') || '').toLowerCase();
-      if (['button', 'submit', 'reset'].includes(t) && el.value) return norm(el.value);
-      if (t === 'image' && el.alt) return norm(el.alt);
+      if (['button', 'submit', 'reset'].includes(t) && el.value) return cut(el.value, MAX_LABEL);
+      if (t === 'image' && el.alt) return cut(el.alt, MAX_LABEL);
       const ph = el.getAttribute('placeholder');
-      if (ph) return norm(ph);
-      return norm(el.getAttribute('title'));
+      if (ph) return cut(ph, MAX_LABEL);
+      return cut(el.getAttribute('title'), MAX_LABEL);
     }
-    if (el.tagName === 'IMG') return norm(el.getAttribute('alt') || el.getAttribute('title'));
+    if (el.tagName === 'IMG') return cut(el.getAttribute('alt') || el.getAttribute('title'), MAX_LABEL);
     let t = visibleText(el);
     if (!t) {
       const img = el.querySelector && el.querySelector('img[alt]');
-      if (img) t = norm(img.getAttribute('alt'));
+      if (img) t = cut(img.getAttribute('alt'), MAX_LABEL);
     }
-    return (t || norm(el.getAttribute('title'))).slice(0, MAX_LABEL);
+    return (t || cut(el.getAttribute('title'), MAX_LABEL)).slice(0, MAX_LABEL);
   }
   function isActionable(el) {
     const t = el.tagName;
@@ -191,7 +194,13 @@
   }
 
   // --- locators -----------------------------------------------------------------------------------------
-  function regex(src) { return new RegExp(src, 'u'); }
+  const fold = (s) => s.replace(/\s+/g, '').toLowerCase();
+  function subsequence(needle, hay) {
+    let i = 0;
+    for (let j = 0; i < needle.length && j < hay.length; j++) if (hay[j] === needle[i]) i++;
+    return i === needle.length;
+  }
+  function regex(src, flags) { return new RegExp(src, (flags || '') + 'u'); }
   function candidates(t, rs) {
     if (t.css) {
       const out = [];
@@ -212,7 +221,7 @@
     }
     const els = allElements(rs);
     if (t.role) {
-      const re = t.name_regex ? regex(t.name_regex) : null;
+      const re = t.name_regex ? regex(t.name_regex, t.name_flags) : null;
       const want = t.name ? norm(t.name) : null;
       return els.filter((el) => {
         if (role(el) !== t.role) return false;
@@ -221,20 +230,27 @@
         return re ? re.test(n) : n === want;
       });
     }
-    let pred;
-    if (t.text) { const w = norm(t.text); pred = (s) => s === w; }
-    else if (t.text_contains) { const w = norm(t.text_contains); pred = (s) => s.includes(w); }
-    else if (t.text_regex) { const re = regex(t.text_regex); pred = (s) => re.test(s); }
+    let pred, need = '';
+    if (t.text) { const w = norm(t.text); pred = (s) => s === w; need = fold(w); }
+    else if (t.text_contains) { const w = norm(t.text_contains); pred = (s) => s.includes(w); need = fold(w); }
+    else if (t.text_regex) { const re = regex(t.text_regex, t.text_flags); pred = (s) => re.test(s); }
     else throw new Error('target has no locator');
     const matches = [];
     for (const el of els) {
       const tc = el.tagName === 'INPUT' ? el.value : el.textContent;
       if (!tc || tc.length > MAX_LABEL * 4) continue;
+      // The rendered text (innerText, costly) can only drop characters of textContent, add white space and
+      // change case: an element whose textContent lacks the wanted characters in order cannot match.
+      if (need && !subsequence(need, fold(tc))) continue;
       const s = visibleText(el);
       if (s && pred(s)) matches.push(el);
     }
     // Keep the deepest matches: a wrapper whose whole text is "退订" is not a second control.
-    const deepest = matches.filter((m) => !matches.some((o) => o !== m && m.contains(o)));
+    const wrappers = new Set();
+    for (const m of matches) {
+      for (let p = m.parentElement; p && !wrappers.has(p); p = p.parentElement) wrappers.add(p);
+    }
+    const deepest = matches.filter((m) => !wrappers.has(m));
     const seen = new Set();
     const out = [];
     for (const m of deepest) {
@@ -299,15 +315,25 @@
 
   // --- targets on the screen (WCAG 2.5.8) -----------------------------------------------------------------
   function targetsOnScreen(except) {
+    // Only targets on the screen (within a target's spacing of it) compete or crowd: the cheap box test
+    // first keeps a 50,000-node page from costing a style lookup per node.
+    const vp = viewport();
+    const top = vp.y - 48, bottom = vp.y + vp.height + 48;
     const out = [];
     for (const el of allElements(roots(document, []))) {
       if (!isActionable(el) || el.tagName === 'OPTION') continue;
+      const b = box(el);
+      if (b.y + b.height < top || b.y > bottom) continue;
       if (containsComposed(except, el) || containsComposed(el, except)) continue;
       if (!visible(el)) continue;
       out.push(el);
     }
     // Nested targets (a label around an input): keep the outer one.
-    return out.filter((el) => !out.some((o) => o !== el && containsComposed(o, el)));
+    const set = new Set(out);
+    return out.filter((el) => {
+      for (let a = parentComposed(el); a; a = parentComposed(a)) if (set.has(a)) return false;
+      return true;
+    });
   }
   function circleHitsRect(cx, cy, r, b) {
     const dx = Math.max(b.x - cx, 0, cx - (b.x + b.width));
@@ -391,6 +417,13 @@
     const t = visibleText(el).slice(0, 40);
     return t ? s + ' "' + t + '"' : s;
   }
+  // ariaHidden: the element or a composed ancestor is hidden from assistive technology.
+  function ariaHidden(el) {
+    for (let x = el; x && x.nodeType === 1; x = parentComposed(x)) {
+      if (x.getAttribute('aria-hidden') === 'true') return true;
+    }
+    return false;
+  }
   function receives(el, hit) {
     if (!hit) return false;
     if (containsComposed(el, hit)) return true;
@@ -433,17 +466,28 @@
         receives: receives(el, hit), covered_by: receives(el, hit) ? '' : describe(hit),
         pointer_events_none: getComputedStyle(el).pointerEvents === 'none',
         disabled: !!el.disabled || el.getAttribute('aria-disabled') === 'true',
+        aria_hidden: ariaHidden(el),
         checked: el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.getAttribute('aria-checked') === 'true',
         tag: el.tagName.toLowerCase(), url: el.ownerDocument.location.href,
       };
       if (opt.measure) res.measure = measure(el, b);
       if (opt.offers) {
         const scope = el.closest('dialog,[role=dialog],[role=alertdialog],form,section,main') || el.ownerDocument.body;
-        const txt = norm(scope ? scope.innerText : '').slice(0, 20000);
+        const txt = cut(scope ? scope.innerText : '', 20000);
         const m = new RegExp(opt.offers, 'iu').exec(txt);
         res.offer_text = m ? txt.slice(Math.max(0, m.index - 30), m.index + m[0].length + 30) : '';
       }
       return res;
+    },
+    // hits: would a click at (x, y) (Input coordinates, as prepare returned them) still reach the last
+    // prepared target? A control may have moved since it was measured.
+    hits(x, y) {
+      const el = last;
+      if (!el || !el.isConnected) return { receives: false, hit: 'nothing (the element is gone)' };
+      const vp = viewport();
+      const hit = hitTest(x / vp.scale + vp.x, y / vp.scale + vp.y);
+      const ok = receives(el, hit);
+      return { receives: ok, hit: ok ? '' : describe(hit) };
     },
     // read: text and style of a target (the disclosure next to the subscribe button).
     read(t) {
@@ -451,7 +495,7 @@
       if (!el) return { found: false };
       const te = textStyleEl(el);
       return {
-        found: true, text: norm(el.innerText).slice(0, 5000), font_size: parseFloat(getComputedStyle(te).fontSize) || 0,
+        found: true, text: cut(el.innerText, 5000), font_size: parseFloat(getComputedStyle(te).fontSize) || 0,
         contrast: contrast(el), checked: !!el.checked || el.getAttribute('aria-checked') === 'true',
       };
     },
@@ -481,7 +525,7 @@
     },
     // screen: what the page shows, for a failure's reason.
     screen() {
-      return { url: location.href, title: document.title, text: norm(document.body ? document.body.innerText : '').slice(0, 300) };
+      return { url: location.href, title: document.title, text: cut(document.body ? document.body.innerText : '', 300) };
     },
     // outline: draw (or remove) a red frame around a box for the evidence screenshot.
     outline(b) {

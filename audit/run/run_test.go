@@ -349,3 +349,14 @@ func TestFillReplacesTextAndCounts(t *testing.T) {
 	assert.Equal(t, 2, res.Metrics.FieldsFilled)
 	assertCount(t, "clicks_to_control", ip(1), res.Metrics.ClicksToControl)
 }
+
+func TestRegexLocatorsWithCaseFlag(t *testing.T) {
+	for _, target := range []*scenario.Target{
+		{TextRegex: "(?i)^cancel subscription$"},
+		{Role: "button", NameRegex: "(?i)cancel"},
+	} {
+		res := Run(context.Background(), testBrowser,
+			newScenario("en.html", []scenario.Step{control(target)}, &scenario.Target{TextRegex: "^Cancell?ed$"}), "desktop", Options{})
+		assert.Equal(t, metrics.StatusOK, res.Status, "%s: %s", target, res.Reason)
+	}
+}

@@ -38,6 +38,8 @@ type Scenario struct {
 	Secrets []string `json:"-"`
 	// MaskFields lists targets masked (blanked) before screenshots, e.g. a username field.
 	MaskFields []Target `json:"mask_fields,omitempty"`
+
+	idLine int // line of the id key, 0 when the id comes from the file name (for duplicate-id messages)
 }
 
 // Timeouts bound each step and the whole scenario (per device).

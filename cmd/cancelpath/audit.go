@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/cancelpath/cancelpath/audit"
@@ -9,7 +11,7 @@ import (
 
 func newAuditCmd() *cobra.Command {
 	var f auditFlags
-	var envFile string
+	var envFiles, schemes []string
 	cmd := &cobra.Command{
 		Use:   "audit [flags] PATH...",
 		Short: "Run scenarios in Chromium, score them and write the rating table and evidence",
@@ -20,33 +22,33 @@ With --out DIR it also writes results.json, results.jsonl (streamed as each run 
 report.md, report.html, junit.xml, results.sarif and an evidence folder per run, sealed with
 MANIFEST.sha256 (check it with 'cancelpath verify DIR').
 
-Progress goes to stderr, data to stdout. Exit codes: 0 all pass, 1 a rule failed at or above
---fail-on, 2 usage or scenario errors (nothing runs), 3 a run could not be carried out.`,
+Progress goes to stderr (a progress line on a terminal), data to stdout. Exit codes: 0 all pass,
+1 a rule failed at or above --fail-on, 2 usage or scenario errors (nothing runs), 3 a run could not
+be carried out (browser lost, sweep interrupted).`,
 		Example: `  cancelpath audit scenarios/mysite.yaml
   cancelpath audit --env-file .env -o out --fail-on major scenarios/
-  cancelpath audit --format json scenarios/ > results.json`,
+  cancelpath audit --format json scenarios/ > results.json
+  cancelpath audit --parallel 4 --shard 2/8 --resume -o out scenarios/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := f.validate()
 			if err != nil {
 				return err
 			}
-			opts := scenario.Options{}
-			if envFile != "" {
-				vars, err := scenario.ReadEnvFile(envFile)
-				if err != nil {
-					return usageErr("%v", err)
-				}
-				opts.Env = envChain(vars)
-			}
-			scs, err := audit.Load(args, opts)
+			env, err := envLookup(envFiles, cmd.ErrOrStderr())
 			if err != nil {
-				return usageErr("%v", err)
+				return err
+			}
+			scs, err := audit.Load(args, scenario.Options{Env: env, AllowSchemes: schemes})
+			if err != nil {
+				problems, files := printProblems(cmd.ErrOrStderr(), err)
+				return &exitError{exitUsage, fmt.Errorf("%s in %s: nothing was run", plural(problems, "problem"), plural(files, "scenario file"))}
 			}
 			return auditRun(cmd.Context(), c, scs, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f.register(cmd, "", "major")
-	cmd.Flags().StringVar(&envFile, "env-file", "", "file of KEY=VALUE lines for ${VAR} in scenarios (before the environment)")
+	cmd.Flags().StringArrayVar(&envFiles, "env-file", nil, "read ${VAR} values from this KEY=VALUE file (repeatable; they win over the environment)")
+	cmd.Flags().StringSliceVar(&schemes, "allow-scheme", nil, "also accept URLs with this scheme in url, start and goto, e.g. file (repeatable)")
 	return cmd
 }

@@ -349,16 +349,6 @@ func colorOK(w io.Writer) bool {
 	return ok && isatty.IsTerminal(f.Fd())
 }
 
-// envChain chains an env file's values before the process environment.
-func envChain(file map[string]string) func(string) (string, bool) {
-	return func(name string) (string, bool) {
-		if v, ok := file[name]; ok {
-			return v, true
-		}
-		return os.LookupEnv(name)
-	}
-}
-
 // sealEvidence writes the run's metadata beside its evidence and seals the folder with MANIFEST.sha256.
 // A failure to seal is reported, not fatal: the results themselves are already streamed.
 func sealEvidence(out string, sc *scenario.Scenario, r *metrics.Result, browserVersion string, progress io.Writer) {

@@ -1,0 +1,267 @@
+package scenario
+
+import (
+	"cmp"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+var (
+	topKeys = []string{"site", "id", "url", "jurisdictions", "devices", "allow_hosts", "timeouts", "login",
+		"session", "start", "check_without_login", "cancel", "done", "effect", "subscribe", "mask_fields"}
+	requiredKeys  = []string{"site", "url", "jurisdictions", "cancel", "done"}
+	jurisdictions = []string{"cn", "us-ca", "us-ftc", "de", "eu", "uk"}
+	devices       = []string{Desktop, Mobile}
+	timeoutKeys   = []string{"step", "scenario"}
+	subscribeKeys = []string{"steps", "autorenew", "disclosure", "until_payment"}
+)
+
+// scenario decodes the document's root mapping. It always returns a Scenario; d.errs says whether it is
+// usable.
+func (d *decoder) scenario(root *yaml.Node) *Scenario {
+	s := &Scenario{
+		Devices:  []string{Desktop},
+		Timeouts: Timeouts{Step: DefaultStepTimeout, Scenario: DefaultScenarioTimeout},
+	}
+	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
+		d.errorf(root, "", "the document is empty: expected a scenario (see scenarios/FORMAT.md)")
+		return s
+	}
+	if root.Kind != yaml.MappingNode {
+		d.errorf(root, "", "a scenario is a mapping of keys such as site:, url: and cancel:, got %s", describe(root))
+		return s
+	}
+	f, _ := d.mapping(root, "", "a scenario", topKeys)
+	for _, k := range requiredKeys {
+		if _, ok := f[k]; !ok {
+			d.errorf(root, k, "missing: every scenario needs %s (see scenarios/FORMAT.md)", k)
+		}
+	}
+	// val returns a present key's value, or nil when it is absent (or an alias over budget).
+	val := func(k string) *yaml.Node { return f[k].val }
+
+	if n := val("site"); n != nil {
+		s.Site, _ = d.text(n, "site")
+	}
+	d.id(s, root, f["id"])
+	if n := val("url"); n != nil {
+		s.URL, _ = d.checked(n, "url", func(v string) error { return checkURL(v, false, d.opts.AllowSchemes) })
+	}
+	if n := val("jurisdictions"); n != nil {
+		s.Jurisdictions, _ = d.words(n, "jurisdictions", "jurisdiction", jurisdictions)
+	}
+	if n := val("devices"); n != nil {
+		if ds, ok := d.words(n, "devices", "device", devices); ok {
+			s.Devices = ds
+		}
+	}
+	if n := val("allow_hosts"); n != nil {
+		s.AllowHosts = d.hosts(n, "allow_hosts")
+	}
+	if n := val("timeouts"); n != nil {
+		d.timeouts(n, &s.Timeouts)
+	}
+	d.scenarioTimeout = s.Timeouts.Scenario
+
+	if n := val("login"); n != nil {
+		s.Login = d.steps(n, "login", false)
+	}
+	if n := val("session"); n != nil {
+		s.Session = d.session(n)
+		if _, both := f["login"]; both {
+			d.errorf(f["session"].key, "session", "session and login are alternatives: keep one (line %d has login)", f["login"].key.Line)
+		}
+	}
+	if n := val("start"); n != nil {
+		s.Start, _ = d.checked(n, "start", func(v string) error { return checkURL(v, true, d.opts.AllowSchemes) })
+	}
+	if n := val("check_without_login"); n != nil {
+		s.CheckWithoutLogin, _ = d.boolean(n, "check_without_login")
+	}
+	if n := val("cancel"); n != nil {
+		before := len(d.errs)
+		s.Cancel = d.steps(n, "cancel", true)
+		d.oneControl(n, len(s.Cancel), len(d.errs) > before)
+	}
+	if n := val("done"); n != nil {
+		s.Done = d.condition(n, "done")
+	}
+	if n := val("effect"); n != nil {
+		s.Effect = d.steps(n, "effect", false)
+	}
+	if n := val("subscribe"); n != nil {
+		s.Subscribe = d.subscribe(n, "subscribe")
+	}
+	if n := val("mask_fields"); n != nil {
+		if items, ok := d.list(n, "mask_fields"); ok {
+			for i, item := range items {
+				if t := d.target(item, index("mask_fields", i), 0); t != nil {
+					s.MaskFields = append(s.MaskFields, *t)
+				}
+			}
+		}
+	}
+	return s
+}
+
+// id sets the scenario's id from the id key, or derives it from the file name.
+func (d *decoder) id(s *Scenario, root *yaml.Node, f field) {
+	if f.key == nil {
+		s.ID = deriveID(d.file)
+		if s.ID == "" {
+			d.errorf(root, "id", "cannot derive an id from the file name %s: set id:", quote(filepath.Base(d.file)))
+		}
+		return
+	}
+	if f.val != nil {
+		s.ID, _ = d.checked(f.val, "id", checkID)
+		s.idLine = f.val.Line
+	}
+}
+
+// deriveID turns a file name into an id: the base name without extension, lower-cased, every run of
+// other characters replaced by one "-", trimmed of "-" at either end, at most 64 characters.
+func deriveID(file string) string {
+	base := filepath.Base(file)
+	base = strings.TrimSuffix(base, filepath.Ext(base))
+	var b strings.Builder
+	for _, r := range strings.ToLower(base) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			b.WriteRune(r)
+		case !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	id := strings.Trim(b.String(), "-")
+	if len(id) > 64 {
+		id = strings.TrimRight(id[:64], "-")
+	}
+	return id
+}
+
+func (d *decoder) hosts(n *yaml.Node, path string) []string {
+	items, ok := d.list(n, path)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for i, item := range items {
+		if item == nil {
+			continue
+		}
+		if h, ok := d.checked(item, index(path, i), checkHost); ok && h != "" {
+			out = append(out, strings.ToLower(h))
+		}
+	}
+	return out
+}
+
+func (d *decoder) timeouts(n *yaml.Node, t *Timeouts) {
+	f, ok := d.mapping(n, "timeouts", "timeouts", timeoutKeys)
+	if !ok {
+		return
+	}
+	for _, tv := range []struct {
+		key string
+		dst *time.Duration
+	}{{"step", &t.Step}, {"scenario", &t.Scenario}} {
+		v := f[tv.key].val
+		if v == nil {
+			continue
+		}
+		dur, ok := d.duration(v, "timeouts."+tv.key)
+		if !ok {
+			return // comparing the other value with a default would only confuse
+		}
+		if dur > 0 { // 0: an unset variable under AllowMissingEnv; keep the default
+			*tv.dst = dur
+		}
+	}
+	if t.Step > t.Scenario {
+		at := cmp.Or(f["step"].val, f["scenario"].val)
+		d.errorf(at, "timeouts.step", "step timeout %s is longer than the scenario timeout %s", t.Step, t.Scenario)
+	}
+}
+
+// session resolves the storage-state file against the scenario's folder and checks that it loads.
+func (d *decoder) session(n *yaml.Node) string {
+	p, unset, ok := d.str(n, "session")
+	if !ok || unset {
+		return p
+	}
+	if p == "" {
+		d.errorf(n, "session", "must not be empty")
+		return ""
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(filepath.Dir(d.file), p)
+	}
+	if _, err := LoadSession(p); err != nil {
+		var list ErrorList
+		msg := err.Error()
+		if errors.As(err, &list) && len(list) > 1 {
+			msg = strings.ReplaceAll(msg, "\n", "; ")
+		}
+		d.valueErrorf(n, "session", p, "cannot use the session file: %s", msg)
+	}
+	return p
+}
+
+// oneControl reports a cancel list without exactly one control step (d.controls holds the control: true
+// keys found while decoding it). A missing control is not reported when some step was broken: the
+// control may be on that step.
+func (d *decoder) oneControl(n *yaml.Node, steps int, broken bool) {
+	switch {
+	case steps == 0 && n.Kind == yaml.SequenceNode:
+		d.errorf(n, "cancel", "must list at least one step")
+	case steps > 0 && len(d.controls) == 0 && !broken:
+		d.errorf(n, "cancel", "no step has control: true: mark the one click on the cancel control")
+	}
+	for _, c := range d.controls[min(1, len(d.controls)):] {
+		d.errorf(c.node, c.path, "a second step has control: true (the first is at line %d): exactly one step is the cancel control", d.controls[0].node.Line)
+	}
+}
+
+func (d *decoder) subscribe(n *yaml.Node, path string) *Subscribe {
+	f, ok := d.mapping(n, path, "subscribe", subscribeKeys)
+	if !ok {
+		return nil
+	}
+	sub := &Subscribe{Line: n.Line}
+	if v := f["steps"].val; v != nil {
+		sub.Steps = d.steps(v, join(path, "steps"), false)
+		if len(sub.Steps) == 0 && v.Kind == yaml.SequenceNode {
+			d.errorf(v, join(path, "steps"), "must list at least one step")
+		}
+	} else if _, present := f["steps"]; !present {
+		d.errorf(n, join(path, "steps"), "missing: subscribe needs steps")
+	}
+	if v := f["autorenew"].val; v != nil {
+		sub.Autorenew = d.target(v, join(path, "autorenew"), 0)
+	}
+	if v := f["disclosure"].val; v != nil {
+		sub.Disclosure = d.target(v, join(path, "disclosure"), 0)
+	}
+	if v := f["until_payment"].val; v != nil {
+		sub.UntilPayment, _ = d.boolean(v, join(path, "until_payment"))
+	}
+	return sub
+}
+
+// finishSecrets returns the collected secrets without repeats, longest first.
+func (d *decoder) finishSecrets() []string {
+	s := slices.Clone(d.secrets)
+	slices.SortFunc(s, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b)
+	})
+	return slices.Compact(s)
+}
