@@ -158,6 +158,9 @@ func (d *decoder) modifiers(st *Step, f map[string]field, path string, cancel bo
 		switch key {
 		case "value", "option":
 			st.Value, _, _ = d.str(fd.val, kpath)
+			if key == "value" && len(d.lastUsed) > 0 && st.Value != "" {
+				d.secrets = append(d.secrets, st.Value)
+			}
 			if key == "option" && st.Value == "" && fd.val.ShortTag() != "!!null" {
 				d.errorf(fd.val, kpath, "must not be empty: give the option's visible label")
 			}

@@ -29,7 +29,10 @@ type decoder struct {
 	errs    ErrorList
 	dropped int // problems past maxCollected, counted but not kept
 	secrets []string
-	aliases int
+	// lastUsed are the variable values the last str call expanded: a fill value made of variables is typed
+	// into a form, so it is a credential whatever the variable's name.
+	lastUsed []string
+	aliases  int
 
 	scenarioTimeout time.Duration // bounds step timeouts and waits
 	controls        []located     // the control: true keys of the cancel steps
@@ -202,11 +205,12 @@ func (d *decoder) str(n *yaml.Node, path string) (s string, unset, ok bool) {
 		d.errorf(n, path, "%s", x.broken)
 		return "", false, false
 	}
-	for _, v := range x.used {
+	for _, v := range x.secret {
 		if v != "" {
 			d.secrets = append(d.secrets, v)
 		}
 	}
+	d.lastUsed = x.used
 	if len(x.unset) > 0 && !d.opts.AllowMissingEnv {
 		for _, name := range x.unset {
 			d.errorf(n, path, "variable %s is not set (set it in the environment or an env file)", name)

@@ -8,7 +8,8 @@ import (
 // expansion is a string value after ${VAR} substitution.
 type expansion struct {
 	value  string
-	used   []string // values of the variables referenced (candidates for Secrets)
+	used   []string // values of the variables referenced
+	secret []string // values of the referenced variables whose names say credential (see credentialName)
 	unset  []string // names of the variables that were not set
 	broken string   // syntax problem (unterminated ${, bad name), empty when the syntax is fine
 }
@@ -46,6 +47,9 @@ func expand(s string, lookup func(string) (string, bool)) expansion {
 			if v, ok := lookup(name); ok {
 				b.WriteString(v)
 				x.used = append(x.used, v)
+				if credentialName(name) {
+					x.secret = append(x.secret, v)
+				}
 			} else {
 				x.unset = append(x.unset, name)
 			}
@@ -72,4 +76,19 @@ func validVarName(name string) bool {
 		}
 	}
 	return true
+}
+
+// credentialWords mark a variable as a credential by its name: its value is masked wherever it appears,
+// not only where it is typed (a token in a goto URL, say). Other variables (a base URL) stay readable.
+var credentialWords = []string{"PASS", "PWD", "SECRET", "TOKEN", "KEY", "AUTH", "COOKIE", "SESSION", "OTP",
+	"PIN", "CODE", "USER", "LOGIN", "EMAIL", "MAIL", "PHONE", "MOBILE", "ACCOUNT", "CARD", "ID_NO", "IDNO"}
+
+func credentialName(name string) bool {
+	up := strings.ToUpper(name)
+	for _, w := range credentialWords {
+		if strings.Contains(up, w) {
+			return true
+		}
+	}
+	return false
 }

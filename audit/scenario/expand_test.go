@@ -63,13 +63,14 @@ cancel:`, 1)
 		"USER": "alice", "BASE": "https://alice.example.test", "UNUSED": "never-referenced",
 	})})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"https://alice.example.test", "typed-in-pass", "alice"}, s.Secrets,
-		"every ${VAR} value and every secret fill value, longest first; empty and unreferenced values are not secrets")
+	assert.Equal(t, []string{"typed-in-pass", "alice"}, s.Secrets,
+		"credential values (typed from a variable, marked secret, or named like one), longest first; a base URL, "+
+			"literal typed text, empty and unreferenced values are not secrets")
 	assert.Equal(t, "https://alice.example.test/shop/", s.URL)
 
-	assert.Equal(t, "open ***/shop/ as *** with ***; not-secret stays",
+	assert.Equal(t, "open https://***.example.test/shop/ as *** with ***; not-secret stays",
 		s.Mask("open https://alice.example.test/shop/ as alice with typed-in-pass; not-secret stays"),
-		"the URL containing alice is masked whole, not as https://***.example.test")
+		"the base URL stays readable, but the user name inside it is still masked")
 	assert.Equal(t, "", s.Mask(""))
 
 	var none *Scenario
@@ -86,8 +87,8 @@ func TestErrorMessagesNeverShowSecrets(t *testing.T) {
 
 	// Only messages about a value built from variables are masked: a short variable value garbles that
 	// message (FORMAT.md warns about short values) but not the others.
-	src = strings.Replace(base, "site: S", "site: ${V}", 1) + "devices: [\"${V}\"]\nbogus: 1\n"
-	_, err = Parse("s.yaml", []byte(src), Options{Env: env(map[string]string{"V": "e"})})
+	src = strings.Replace(base, "site: S", "site: ${TOKEN}", 1) + "devices: [\"${TOKEN}\"]\nbogus: 1\n"
+	_, err = Parse("s.yaml", []byte(src), Options{Env: env(map[string]string{"TOKEN": "e"})})
 	require.Error(t, err)
 	assert.Equal(t, `s.yaml:8:11: devices[0]: unknown d***vic*** "***": ***xp***ct***d on*** of d***sktop, mobil***`+"\n"+
 		`s.yaml:9:1: bogus: unknown key "bogus" in a scenario: expected one of site, id, url, jurisdictions, devices, `+
@@ -127,4 +128,15 @@ func TestEnvDefaultsToProcessEnvironment(t *testing.T) {
 	s, err := Parse("s.yaml", []byte(src), Options{})
 	require.NoError(t, err)
 	assert.Equal(t, "from the environment", s.Site)
+}
+
+func TestWhichVariablesAreSecrets(t *testing.T) {
+	src := strings.Replace(base, "https://example.test/", "${BASE}/shop/?k=${API_KEY}", 1)
+	src = strings.Replace(src, "cancel:", "login:\n  - fill: '#u'\n    value: ${ALIAS}\n  - fill: '#q'\n    value: 手机\ncancel:", 1)
+	s, err := Parse("s.yaml", []byte(src), Options{Env: env(map[string]string{
+		"BASE": "http://127.0.0.1:9", "API_KEY": "k-123", "ALIAS": "zhang"})})
+	require.NoError(t, err)
+	// A base URL stays readable in reports; a credential-named variable is masked everywhere; a value typed
+	// into a field from a variable is masked whatever its name; literal text typed is not a secret.
+	assert.ElementsMatch(t, []string{"k-123", "zhang"}, s.Secrets)
 }

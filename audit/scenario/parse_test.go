@@ -81,7 +81,7 @@ func TestParseComplete(t *testing.T) {
 			UntilPayment: true,
 			Line:         42,
 		},
-		Secrets:    []string{"http://127.0.0.1:8080", "hunter2", "alice"},
+		Secrets:    []string{"hunter2", "alice"},
 		MaskFields: []Target{{CSS: "#username", Line: 48}, {Text: "手机号", Line: 48}},
 		idLine:     3,
 	}
