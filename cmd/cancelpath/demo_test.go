@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// demo --serve prints the sites and the scenario variables, serves until its context ends, then stops
+// cleanly with exit 0.
+func TestDemoServe(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--serve"}, pw, &stderr)
+		pw.Close()
+	}()
+
+	var out strings.Builder
+	env := map[string]string{}
+	lines := bufio.NewScanner(pr)
+	for lines.Scan() {
+		line := lines.Text()
+		out.WriteString(line + "\n")
+		if k, v, ok := strings.Cut(line, "="); ok && strings.HasPrefix(k, "DEMO_") {
+			env[k] = v
+		}
+		if strings.HasPrefix(line, "Serving until") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr) //nolint:errcheck // drains what is printed on the way out
+
+	for _, want := range []string{"xingchen", "星辰卡盟", "kartenwelt", "demo / demo123", "Payment channel"} {
+		assert.Contains(t, out.String(), want)
+	}
+	require.Contains(t, env, "DEMO_URL", out.String())
+	for _, k := range []string{"DEMO_PAY_URL", "DEMO_PAY_HOST", "DEMO_USER", "DEMO_PASS"} {
+		assert.Contains(t, env, k)
+	}
+	assert.Contains(t, out.String(), env["DEMO_URL"]+"/xingchen/")
+
+	resp, err := http.Get(env["DEMO_URL"] + "/xingchen/")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), "星辰卡盟")
+
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, exitOK, code, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("demo --serve did not stop when its context ended")
+	}
+	_, err = http.Get(env["DEMO_URL"] + "/xingchen/")
+	assert.Error(t, err, "the sites are closed")
+}
+
+func TestDemoUsageErrors(t *testing.T) {
+	cases := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"not loopback", []string{"demo", "--serve", "--addr", "0.0.0.0:0"}, "loopback"},
+		{"bad address", []string{"demo", "--serve", "--addr", "nonsense"}, "--addr"},
+		{"bad --fail-on", []string{"demo", "--fail-on", "sometimes"}, "--fail-on"},
+		{"arguments", []string{"demo", "scenarios/"}, "unknown command"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, c.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, stderr, c.stderr)
+		})
+	}
+}
