@@ -1,12 +1,15 @@
 package audit
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -16,6 +19,7 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/browser"
 	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/run"
 	"github.com/cancelpath/cancelpath/audit/scenario"
 )
 
@@ -170,4 +174,45 @@ func TestSweepInterruptedRecordsOnlyFinishedRuns(t *testing.T) {
 	assert.NotNil(t, results[0])
 	assert.Nil(t, results[1])
 	assert.Nil(t, results[2])
+}
+
+// A remote CDP browser (here a Chromium started by hand with --remote-debugging-port on loopback) runs
+// scenarios like a launched one, and is left running when the audit closes its connection.
+func TestRemoteBrowser(t *testing.T) {
+	bin, err := browser.Find("")
+	require.NoError(t, err)
+	cmd := exec.Command(bin, "--headless", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+		"--user-data-dir="+t.TempDir(), "--no-sandbox", "--disable-background-networking", "--disable-component-update",
+		"--disable-sync", "--no-first-run", "about:blank")
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	ws := make(chan string, 1)
+	go func() {
+		s := bufio.NewScanner(stderr)
+		for s.Scan() {
+			if _, u, ok := strings.Cut(s.Text(), "DevTools listening on "); ok {
+				ws <- u
+			}
+		}
+	}()
+	var url string
+	select {
+	case url = <-ws:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the remote Chromium did not print its DevTools URL")
+	}
+	require.True(t, strings.HasPrefix(url, "ws://127.0.0.1:"), url)
+
+	ctx := context.Background()
+	b, err := OpenBrowser(ctx, BrowserOptions{Remote: url})
+	require.NoError(t, err)
+	assert.True(t, b.Remote())
+	r := Run(ctx, b, testScenario("remote", "?delay=0"), "mobile", run.Options{})
+	assert.Equal(t, metrics.StatusOK, r.Status, r.Reason)
+	assert.Equal(t, "coarse", r.Device.Pointer, "device emulation works on a remote browser too")
+	require.NoError(t, b.Close())
+	assert.Nil(t, cmd.ProcessState, "closing the connection leaves the remote browser running")
+	require.NoError(t, cmd.Process.Signal(syscall.Signal(0)))
 }
