@@ -45,6 +45,25 @@ type Result struct {
 	// in Notes).
 	Attempts int      `json:"attempts"`
 	Notes    []string `json:"notes,omitempty"`
+	// Shortest is the shortest path to a cancel control that `cancelpath explore` found on the same site and
+	// device, when the audit explored too; nil otherwise.
+	Shortest *Shortest `json:"shortest_explored,omitempty"`
+}
+
+// Shortest is an explored path to the cancel control, set beside the scripted one so a report can say when
+// the scenario takes the long way (see audit/explore.Annotate).
+type Shortest struct {
+	ClicksToControl int  `json:"clicks_to_control"` // the click on the control included
+	HoversToControl int  `json:"hovers_to_control"`
+	LevelsToControl *int `json:"levels_to_control"` // nil when explore could not replay the path to measure it
+	// Route is the path as labels: "我的 → 退订"; Steps the same as scenario steps (`click text="我的"`).
+	Route   string   `json:"route"`
+	Steps   []string `json:"steps"`
+	Control string   `json:"control"` // the control's label
+	// ScriptedLonger: the scenario's path takes more clicks to the control than this one, or as many clicks
+	// and more hovers. Note says so in words.
+	ScriptedLonger bool   `json:"scripted_longer"`
+	Note           string `json:"note"`
 }
 
 // Key identifies a result in a sweep: scenario id and device.

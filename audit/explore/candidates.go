@@ -1,0 +1,96 @@
+package explore
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/js"
+
+	"github.com/cancelpath/cancelpath/audit/scenario"
+)
+
+//go:embed candidates.js
+var candidatesSource string
+
+// candidatesFn is injected once per page and JS context (rod caches helpers by name on the page object it
+// is evaluated through: callers keep one bound page per screen, see screen).
+var candidatesFn = &js.Function{Name: "cancelpathExplore", Definition: candidatesSource}
+
+// item is one control on a screen, as candidates.js reports it.
+type item struct {
+	Label    string   `json:"label"` // accessible name, else visible text
+	Text     string   `json:"text"`
+	Role     string   `json:"role"`
+	Tag      string   `json:"tag"`
+	Href     string   `json:"href"` // absolute, for links
+	NewTab   bool     `json:"new_tab"`
+	Submits  bool     `json:"submits"`  // a submit button with a form owner
+	Field    bool     `json:"field"`    // a text field, select, or a label of one
+	Stateful bool     `json:"stateful"` // switch, checkbox, radio: clicking changes a setting
+	Checked  bool     `json:"checked"`
+	Disabled bool     `json:"disabled"`
+	Download bool     `json:"download"`
+	Hover    bool     `json:"hover"` // a menu container to hover, not a control to click
+	FrameURL string   `json:"frame_url"`
+	InFrame  bool     `json:"in_frame"`
+	InShadow bool     `json:"in_shadow"`
+	Locator  jsTarget `json:"locator"`
+}
+
+// jsTarget is the locator candidates.js chose: text, role+name or css, with nth among the visible matches.
+type jsTarget struct {
+	Text string `json:"text,omitempty"`
+	Role string `json:"role,omitempty"`
+	Name string `json:"name,omitempty"`
+	CSS  string `json:"css,omitempty"`
+	Nth  int    `json:"nth"`
+}
+
+func (t jsTarget) target() *scenario.Target {
+	return &scenario.Target{Text: t.Text, Role: t.Role, Name: t.Name, CSS: t.CSS, Nth: t.Nth}
+}
+
+// screen is what enumerate found.
+type screen struct {
+	URL       string `json:"url"`
+	Title     string `json:"title"`
+	Items     []item `json:"items"`
+	Truncated bool   `json:"truncated"`
+}
+
+// snapshot is a cheap fingerprint of the screen, compared while waiting for it to settle.
+type snapshot struct {
+	URL    string  `json:"url"`
+	Origin float64 `json:"origin"`
+	Ready  string  `json:"ready"`
+	Count  int     `json:"count"`
+	Hash   int64   `json:"hash"`
+}
+
+// callJS runs candidates.js's op in the page's top frame and decodes its JSON result into out.
+func callJS(p *rod.Page, out any, op string, args ...any) error {
+	res, err := p.Evaluate(&rod.EvalOptions{
+		ByValue: true,
+		JS:      `function (f, ...args) { return f.apply(this, args) }`,
+		JSArgs:  append([]any{candidatesFn, op}, args...),
+	})
+	if err != nil {
+		return fmt.Errorf("explore %s: %w", op, err)
+	}
+	if err := json.Unmarshal([]byte(res.Value.JSON("", "")), out); err != nil {
+		return fmt.Errorf("explore %s: decode: %w", op, err)
+	}
+	return nil
+}
+
+// enumerate lists the controls on the screen; hover adds menu containers to hover. p is bound to the
+// caller's context (rod.Page.Context), and reused across calls so the helper is injected once.
+func enumerate(p *rod.Page, hover bool) (*screen, error) {
+	var s screen
+	if err := callJS(p, &s, "enumerate", map[string]bool{"hover": hover}); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}

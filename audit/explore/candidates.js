@@ -1,0 +1,394 @@
+// cancelpath explore's in-page helper: lists what a person could activate on the screen, with a locator
+// for each that the engine (audit/run/probe.js) resolves to the same element. Read-only.
+//
+// The traversal, visibility, role, name and locator functions below are those of audit/run/probe.js, kept
+// in step with it on purpose: a locator is only useful if the engine finds the same element with it.
+(() => {
+  const norm = (s) => String(s == null ? '' : s).replace(/\s+/g, ' ').trim();
+  const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'HEAD', 'TITLE', 'META', 'LINK']);
+  const ACTIONABLE_ROLES = new Set(['button', 'link', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'tab',
+    'switch', 'checkbox', 'radio', 'option', 'treeitem']);
+  const MAX_LABEL = 2000;
+  const cut = (s, n) => norm(String(s == null ? '' : s).slice(0, n * 4)).slice(0, n);
+  const MAX_LOCATOR_TEXT = 80; // longer text makes a brittle locator: role+name or css instead
+  const MAX_ITEMS = 400; // per screen; a page with more is cut (and says so)
+
+  // --- as in probe.js ------------------------------------------------------------------------------------
+  function roots(root, out) {
+    out.push(root);
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) roots(el.shadowRoot, out);
+      if (el.tagName === 'IFRAME' || el.tagName === 'FRAME') {
+        let d = null;
+        try { d = el.contentDocument; } catch (e) { /* cross-origin */ }
+        if (d && d.documentElement) roots(d, out);
+      }
+    }
+    return out;
+  }
+  function allElements(rs) {
+    const out = [];
+    for (const r of rs) for (const el of r.querySelectorAll('*')) if (!SKIP.has(el.tagName)) out.push(el);
+    return out;
+  }
+  function parentComposed(el) {
+    if (el.parentElement) return el.parentElement;
+    const r = el.getRootNode();
+    if (r && r.host) return r.host;
+    const w = el.ownerDocument && el.ownerDocument.defaultView;
+    try { return w && w.frameElement; } catch (e) { return null; }
+  }
+  function containsComposed(a, b) {
+    for (let x = b; x; x = parentComposed(x)) if (x === a) return true;
+    return false;
+  }
+  function visible(el) {
+    if (!el.isConnected) return false;
+    if (el.checkVisibility && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
+    const rects = el.getClientRects();
+    let area = false;
+    for (const r of rects) if (r.width > 0 && r.height > 0) { area = true; break; }
+    if (!area) return false;
+    const r = el.getBoundingClientRect();
+    const doc = el.ownerDocument;
+    const win = doc.defaultView;
+    if (r.right + win.scrollX <= 0 || r.bottom + win.scrollY <= 0) return false;
+    for (let a = parentComposed(el); a && a.nodeType === 1 && a.ownerDocument === doc; a = parentComposed(a)) {
+      if (a === doc.documentElement || a === doc.body) break;
+      const s = getComputedStyle(a);
+      if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+      const ar = a.getBoundingClientRect();
+      if (ar.width <= 0 || ar.height <= 0 || r.right <= ar.left || r.left >= ar.right ||
+        r.bottom <= ar.top || r.top >= ar.bottom) return false;
+    }
+    let fe = null;
+    try { fe = win.frameElement; } catch (e) { /* cross-origin parent */ }
+    return fe ? visible(fe) : true;
+  }
+  function role(el) {
+    const explicit = el.getAttribute('role');
+    if (explicit && explicit.trim()) return explicit.trim().split(/\s+/)[0].toLowerCase();
+    switch (el.tagName) {
+      case 'A': case 'AREA': return el.hasAttribute('href') ? 'link' : '';
+      case 'BUTTON': case 'SUMMARY': return 'button';
+      case 'INPUT': {
+        const t = (el.getAttribute('type') || 'text').toLowerCase();
+        if (['button', 'submit', 'reset', 'image'].includes(t)) return 'button';
+        if (t === 'checkbox') return 'checkbox';
+        if (t === 'radio') return 'radio';
+        if (t === 'range') return 'slider';
+        if (t === 'number') return 'spinbutton';
+        if (t === 'search') return 'searchbox';
+        if (t === 'hidden') return '';
+        return 'textbox';
+      }
+      case 'SELECT': return (el.multiple || el.size > 1) ? 'listbox' : 'combobox';
+      case 'TEXTAREA': return 'textbox';
+      case 'OPTION': return 'option';
+      case 'DIALOG': return 'dialog';
+      case 'IMG': return el.getAttribute('alt') === '' ? 'presentation' : 'img';
+      case 'H1': case 'H2': case 'H3': case 'H4': case 'H5': case 'H6': return 'heading';
+      case 'NAV': return 'navigation';
+      case 'MAIN': return 'main';
+      case 'FORM': return 'form';
+      case 'UL': case 'OL': return 'list';
+      case 'LI': return 'listitem';
+      case 'TABLE': return 'table';
+    }
+    return '';
+  }
+  function visibleText(el) {
+    if (el.tagName === 'INPUT') {
+      const t = (el.getAttribute('type') || '').toLowerCase();
+      if (['button', 'submit', 'reset'].includes(t)) return norm(el.value);
+      return '';
+    }
+    const tc = el.textContent || '';
+    if (tc.length > MAX_LABEL * 4) return cut(tc, MAX_LABEL); // no control's label: a cut excerpt will do
+    return norm(el.innerText !== undefined ? el.innerText : tc);
+  }
+  function accName(el) {
+    const by = el.getAttribute('aria-labelledby');
+    if (by) {
+      const root = el.getRootNode();
+      const s = cut(by.split(/\s+/).map((id) => {
+        const x = root.getElementById ? root.getElementById(id) : null;
+        return x ? x.textContent : '';
+      }).join(' '), MAX_LABEL);
+      if (s) return s;
+    }
+    const al = el.getAttribute('aria-label');
+    if (al && al.trim()) return cut(al, MAX_LABEL);
+    if (el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA') {
+      if (el.labels && el.labels.length) {
+        const s = cut(Array.from(el.labels).map((l) => l.innerText).join(' '), MAX_LABEL);
+        if (s) return s;
+      }
+      const t = (el.getAttribute('type') || '').toLowerCase();
+      if (['button', 'submit', 'reset'].includes(t) && el.value) return cut(el.value, MAX_LABEL);
+      if (t === 'image' && el.alt) return cut(el.alt, MAX_LABEL);
+      const ph = el.getAttribute('placeholder');
+      if (ph) return cut(ph, MAX_LABEL);
+      return cut(el.getAttribute('title'), MAX_LABEL);
+    }
+    if (el.tagName === 'IMG') return cut(el.getAttribute('alt') || el.getAttribute('title'), MAX_LABEL);
+    let t = visibleText(el);
+    if (!t) {
+      const img = el.querySelector && el.querySelector('img[alt]');
+      if (img) t = cut(img.getAttribute('alt'), MAX_LABEL);
+    }
+    return (t || cut(el.getAttribute('title'), MAX_LABEL)).slice(0, MAX_LABEL);
+  }
+  function isActionable(el) {
+    const t = el.tagName;
+    if ((t === 'A' && el.hasAttribute('href')) || t === 'BUTTON' || t === 'SELECT' || t === 'TEXTAREA' ||
+      t === 'LABEL' || t === 'SUMMARY' || t === 'OPTION') return true;
+    if (t === 'INPUT') return (el.getAttribute('type') || '').toLowerCase() !== 'hidden';
+    if (ACTIONABLE_ROLES.has(role(el))) return true;
+    return el.hasAttribute('onclick');
+  }
+  // A text match inside a button is the button: that is what a finger hits and what is measured.
+  function actionableAncestor(el) {
+    let x = el;
+    for (let i = 0; x && i < 6; i++, x = parentComposed(x)) {
+      if (x.nodeType !== 1) break;
+      if (isActionable(x)) return x;
+      if (x.tagName === 'BODY') break;
+    }
+    return el;
+  }
+
+  // --- locators: the engine's matching, over lists computed once per screen ---------------------------------
+  function locatorIndex(rs, els) {
+    let texts = null;
+    const byText = new Map();
+    const byRole = new Map();
+    function textMatches(w) {
+      if (byText.has(w)) return byText.get(w);
+      if (!texts) {
+        texts = [];
+        for (const el of els) {
+          const tc = el.tagName === 'INPUT' ? el.value : el.textContent;
+          if (!tc || tc.length > MAX_LABEL * 4) continue;
+          const s = visibleText(el);
+          if (s) texts.push([el, s]);
+        }
+      }
+      const matches = texts.filter(([, s]) => s === w).map(([el]) => el);
+      const wrappers = new Set();
+      for (const m of matches) {
+        for (let p = m.parentElement; p && !wrappers.has(p); p = p.parentElement) wrappers.add(p);
+      }
+      const deepest = matches.filter((m) => !wrappers.has(m));
+      const seen = new Set();
+      const out = [];
+      for (const m of deepest) {
+        const a = actionableAncestor(m);
+        if (!seen.has(a)) { seen.add(a); out.push(a); }
+      }
+      const vis = out.filter(visible);
+      byText.set(w, vis);
+      return vis;
+    }
+    function roleMatches(r, name) {
+      const key = r + '\u0000' + name;
+      if (byRole.has(key)) return byRole.get(key);
+      const vis = els.filter((el) => role(el) === r && accName(el) === name && visible(el));
+      byRole.set(key, vis);
+      return vis;
+    }
+    function cssMatches(css) {
+      const out = [];
+      for (const r of rs) for (const el of r.querySelectorAll(css)) out.push(el);
+      return out.filter(visible);
+    }
+    // position of el in a match list: the element itself, or the match inside it (text in a wrapper) or
+    // around it (the actionable ancestor of a hover container's label).
+    function indexOf(list, el) {
+      let i = list.indexOf(el);
+      if (i < 0) i = list.findIndex((m) => containsComposed(el, m) || containsComposed(m, el));
+      return i;
+    }
+    // A control made of several texts (a card: logo, name, price, state) is better found by the first of
+    // them that finds it alone: 飞鱼卡盟 rather than "鱼 飞鱼卡盟 会员连续包月 · 每月 ¥16.00 生效中".
+    function leafText(el, text) {
+      const leaves = [];
+      for (const d of el.querySelectorAll('*')) {
+        if (d.firstElementChild || SKIP.has(d.tagName)) continue;
+        const t = visibleText(d);
+        if (t) leaves.push(t);
+        if (leaves.length > 20) break;
+      }
+      if (leaves.length < 2) return null;
+      for (const t of leaves) {
+        if (t.length < 2 || t.length > MAX_LOCATOR_TEXT || t === text) continue;
+        const m = textMatches(t);
+        if (m.length === 1 && indexOf(m, el) === 0) return { text: t, nth: 0 };
+      }
+      return null;
+    }
+    return function locate(el, text, name, r) {
+      const leaf = leafText(el, text);
+      if (leaf) return leaf;
+      if (text && text.length <= MAX_LOCATOR_TEXT) {
+        const i = indexOf(textMatches(text), el);
+        if (i >= 0) return { text, nth: i };
+      }
+      if (r && name && name.length <= MAX_LOCATOR_TEXT) {
+        const i = indexOf(roleMatches(r, name), el);
+        if (i >= 0) return { role: r, name, nth: i };
+      }
+      const css = cssPath(el);
+      const i = indexOf(cssMatches(css), el);
+      return i >= 0 ? { css, nth: i } : null;
+    };
+  }
+  // cssPath is a selector from the element's tree root (document or shadow root) or nearest id.
+  function cssPath(el) {
+    const parts = [];
+    for (let x = el; x && x.nodeType === 1; x = x.parentElement) {
+      if (x.id && /^[A-Za-z][\w-]*$/.test(x.id)) { parts.unshift('#' + x.id); break; }
+      let i = 1;
+      for (let s = x.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === x.tagName) i++;
+      parts.unshift(x.tagName.toLowerCase() + ':nth-of-type(' + i + ')');
+    }
+    return parts.join(' > ');
+  }
+
+  // --- what a person could activate ---------------------------------------------------------------------
+  const FIELD_ROLES = new Set(['textbox', 'searchbox', 'combobox', 'listbox', 'slider', 'spinbutton', 'option']);
+  const STATE_ROLES = new Set(['switch', 'checkbox', 'radio', 'menuitemcheckbox', 'menuitemradio']);
+  // cursor: pointer set on this element and not inherited: a custom control with a click handler.
+  function pointerStart(el) {
+    if (getComputedStyle(el).cursor !== 'pointer') return false;
+    const p = parentComposed(el);
+    return !p || p.nodeType !== 1 || getComputedStyle(p).cursor !== 'pointer';
+  }
+  function clickable(el) {
+    if (el.tagName === 'BODY' || el.tagName === 'HTML') return false;
+    if (isActionable(el)) return true;
+    if (el.hasAttribute('tabindex') && el.tabIndex >= 0 && el.tagName !== 'IFRAME') return true;
+    return pointerStart(el);
+  }
+  // submits tells whether activating el would submit a form: a submit button with a form owner.
+  function submits(el) {
+    if (el.tagName === 'BUTTON') return (el.type || 'submit') === 'submit' && !!el.form;
+    if (el.tagName === 'INPUT') {
+      const t = (el.getAttribute('type') || '').toLowerCase();
+      return (t === 'submit' || t === 'image') && !!el.form;
+    }
+    return false;
+  }
+  function checkedState(el) {
+    if (el.tagName === 'INPUT' && (el.type === 'checkbox' || el.type === 'radio')) return el.checked;
+    return el.getAttribute('aria-checked') === 'true' || el.getAttribute('aria-pressed') === 'true';
+  }
+  // A label wrapping (or naming) a form field is that field, not a control of its own.
+  function fieldLike(el, r) {
+    if (FIELD_ROLES.has(r)) return true;
+    if (el.tagName === 'LABEL' && el.control) return true;
+    if (el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable)) return true;
+    return false;
+  }
+  // hoverContainers: visible elements that hide actionable elements a hover may reveal. Pragmatic rules:
+  // aria-haspopup, or the nearest visible ancestor (within four levels) of a hidden link or button, when it
+  // is small (a menu entry, not a page section) and the hidden part is no dialog (dialogs open on click).
+  function hoverContainers(els) {
+    const out = [];
+    const seen = new Set();
+    const add = (el) => { if (!seen.has(el)) { seen.add(el); out.push(el); } };
+    for (const el of els) {
+      const hp = el.getAttribute('aria-haspopup');
+      if (hp && hp !== 'false' && visible(el)) add(el);
+    }
+    let hidden = 0;
+    for (const h of els) {
+      if (out.length >= 20 || hidden >= 500) break;
+      if (!(isActionable(h) || h.hasAttribute('tabindex')) || visible(h)) continue;
+      hidden++;
+      let panel = h, a = parentComposed(h);
+      for (let i = 0; a && a.nodeType === 1 && i < 4 && !visible(a); i++) { panel = a; a = parentComposed(a); }
+      if (!a || a.nodeType !== 1 || !visible(a) || a === a.ownerDocument.body) continue;
+      if (panel.closest && panel.closest('[hidden],dialog,[role=dialog],[role=alertdialog],[aria-modal],details')) continue;
+      const b = a.getBoundingClientRect();
+      if (b.height > 120 || b.width > 480) continue;
+      add(a);
+    }
+    return out;
+  }
+  function frameURL(el) {
+    try { return el.ownerDocument.location.href; } catch (e) { return ''; }
+  }
+  function href(el) {
+    if (el.tagName !== 'A' && el.tagName !== 'AREA') return '';
+    const raw = el.getAttribute('href');
+    if (raw == null) return '';
+    try { return new URL(raw, el.baseURI).href; } catch (e) { return raw; }
+  }
+
+  function item(el, locate, hover) {
+    const r = role(el);
+    const text = visibleText(el).slice(0, 200);
+    const name = accName(el).slice(0, 200);
+    const loc = locate(el, text, name, r);
+    if (!loc) return null;
+    return {
+      label: name || text, text, role: r, tag: el.tagName.toLowerCase(), href: hover ? '' : href(el),
+      new_tab: !hover && (el.getAttribute('target') || '').toLowerCase() === '_blank',
+      submits: !hover && submits(el), field: !hover && fieldLike(el, r),
+      stateful: !hover && STATE_ROLES.has(r), checked: checkedState(el),
+      disabled: !!el.disabled || el.getAttribute('aria-disabled') === 'true',
+      download: el.hasAttribute('download'), hover, frame_url: frameURL(el),
+      in_frame: el.ownerDocument !== document, in_shadow: el.getRootNode() !== el.ownerDocument,
+      locator: loc,
+    };
+  }
+
+  const ops = {
+    // snapshot: cheap fingerprint of the screen, polled while waiting for it to settle.
+    snapshot() {
+      let n = 0, h = 0;
+      for (const el of allElements(roots(document, []))) {
+        if (!isActionable(el) || !visible(el)) continue;
+        n++;
+        const s = el.tagName + norm(el.textContent).slice(0, 40);
+        for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+      }
+      return { url: location.href, origin: performance.timeOrigin, ready: document.readyState, count: n, hash: h };
+    },
+    // enumerate: every visible control on the screen (and, with hover, the menu entries a hover may open).
+    enumerate(opt) {
+      const rs = roots(document, []);
+      const els = allElements(rs);
+      const locate = locatorIndex(rs, els);
+      const picked = [];
+      for (const el of els) if (clickable(el) && visible(el)) picked.push(el);
+      // A control inside another with the same label is the same target: keep the inner one, which is what
+      // the engine's text locator finds.
+      const label = new Map(picked.map((el) => [el, norm(accName(el))]));
+      const drop = new Set();
+      for (const el of picked) {
+        for (let a = parentComposed(el); a; a = parentComposed(a)) {
+          if (label.has(a) && label.get(a) === label.get(el)) drop.add(a);
+        }
+      }
+      const items = [];
+      let truncated = false;
+      for (const el of picked) {
+        if (drop.has(el)) continue;
+        if (items.length >= MAX_ITEMS) { truncated = true; break; }
+        const it = item(el, locate, false);
+        if (it) items.push(it);
+      }
+      if (opt && opt.hover) {
+        for (const el of hoverContainers(els)) {
+          if (items.length >= MAX_ITEMS) { truncated = true; break; }
+          const it = item(el, locate, true);
+          if (it) items.push(it);
+        }
+      }
+      return { url: location.href, title: document.title, items, truncated };
+    },
+  };
+  return function (op, ...args) { return ops[op](...args); };
+})()

@@ -1,0 +1,257 @@
+package explore
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed lexicon.yaml
+var bundledLexicon []byte
+
+// Lexicon holds the terms explore classifies controls by (see lexicon.yaml for what each list means).
+// Terms are stored normalised (see normalize).
+type Lexicon struct {
+	Cancel    []string `yaml:"cancel"`
+	NotCancel []string `yaml:"not_cancel"`
+	Toggles   []string `yaml:"toggles"`
+	Deny      []string `yaml:"deny"`
+	DenyHref  []string `yaml:"deny_href"`
+	Hints     []string `yaml:"hints"`
+}
+
+// maxLexiconSize bounds a user's lexicon file; a real one is a few kilobytes.
+const maxLexiconSize = 1 << 20
+
+// DefaultLexicon returns the bundled lexicon (zh, en, de, fr).
+func DefaultLexicon() (*Lexicon, error) {
+	l, err := parseLexicon("lexicon.yaml (bundled)", bundledLexicon)
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// LoadLexicon returns the bundled lexicon extended by the terms of each file, in order. A file is strict
+// YAML: an unknown key, a value that is not a list of strings or an empty term is an error naming the file
+// and the line.
+func LoadLexicon(files ...string) (*Lexicon, error) {
+	l, err := DefaultLexicon()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		data, err := readLimited(f, maxLexiconSize)
+		if err != nil {
+			return nil, fmt.Errorf("lexicon %s: %w", f, err)
+		}
+		add, err := parseLexicon(f, data)
+		if err != nil {
+			return nil, err
+		}
+		l.add(add)
+	}
+	return l, nil
+}
+
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("more than %d bytes: refusing to read it", limit)
+	}
+	return data, nil
+}
+
+// parseLexicon decodes one lexicon document strictly and normalises its terms.
+func parseLexicon(name string, data []byte) (*Lexicon, error) {
+	var l Lexicon
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&l); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &l, nil // an empty file adds nothing
+		}
+		return nil, fmt.Errorf("lexicon %s: %s", name, describeYAMLError(err))
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err == nil {
+		if err := checkTerms(&root); err != nil {
+			return nil, fmt.Errorf("lexicon %s: %w", name, err)
+		}
+	}
+	for _, list := range l.lists() {
+		for i, t := range *list {
+			(*list)[i] = normalize(t)
+		}
+	}
+	return &l, nil
+}
+
+var unknownField = regexp.MustCompile(`^(line \d+): field (\S+) not found in type .*$`)
+
+// describeYAMLError turns yaml.v3's messages into one line per problem, naming the known keys when a key
+// is unknown.
+func describeYAMLError(err error) string {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return strings.TrimPrefix(err.Error(), "yaml: ")
+	}
+	msgs := make([]string, len(te.Errors))
+	for i, m := range te.Errors {
+		msgs[i] = unknownField.ReplaceAllString(m, "$1: unknown key $2 (the keys are cancel, not_cancel, toggles, deny, deny_href, hints)")
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// checkTerms reports an empty term with its line (yaml.v3 decodes `- ` as "" without complaint).
+func checkTerms(doc *yaml.Node) error {
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	m := doc.Content[0]
+	for i := 1; i < len(m.Content); i += 2 {
+		for _, item := range m.Content[i].Content {
+			if item.Kind == yaml.ScalarNode && strings.TrimSpace(item.Value) == "" {
+				return fmt.Errorf("line %d: empty term in %s", item.Line, m.Content[i-1].Value)
+			}
+		}
+	}
+	return nil
+}
+
+func (l *Lexicon) lists() []*[]string {
+	return []*[]string{&l.Cancel, &l.NotCancel, &l.Toggles, &l.Deny, &l.DenyHref, &l.Hints}
+}
+
+// add appends other's terms that l does not have yet.
+func (l *Lexicon) add(other *Lexicon) {
+	dst, src := l.lists(), other.lists()
+	for i := range dst {
+		for _, t := range *src[i] {
+			if !slices.Contains(*dst[i], t) {
+				*dst[i] = append(*dst[i], t)
+			}
+		}
+	}
+}
+
+// normalize lower-cases s, collapses white space and unifies apostrophes, as labels are before matching.
+func normalize(s string) string {
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	return strings.NewReplacer("’", "'", "‘", "'").Replace(s)
+}
+
+// IsCancel reports whether a control's label names a cancel control, and by which term (the longest).
+func (l *Lexicon) IsCancel(label string) (term string, ok bool) {
+	s := normalize(label)
+	term = longestMatch(s, l.Cancel)
+	if term == "" || longestMatch(s, l.NotCancel) != "" {
+		return "", false
+	}
+	return term, true
+}
+
+// IsToggle reports whether a switch or checkbox with this name controls the renewal.
+func (l *Lexicon) IsToggle(name string) (term string, ok bool) {
+	term = longestMatch(normalize(name), l.Toggles)
+	return term, term != ""
+}
+
+// Denied reports the deny term a label holds, or "".
+func (l *Lexicon) Denied(label string) string {
+	return longestMatch(normalize(label), l.Deny)
+}
+
+// DeniedHref reports the deny_href term a link's path or query holds, or "".
+func (l *Lexicon) DeniedHref(pathAndQuery string) string {
+	s := strings.ToLower(pathAndQuery)
+	for _, t := range l.DenyHref {
+		if strings.Contains(s, t) {
+			return t
+		}
+	}
+	return ""
+}
+
+// Hint tells whether a control's label suggests the way to the account or membership settings.
+func (l *Lexicon) Hint(label string) bool {
+	return longestMatch(normalize(label), l.Hints) != ""
+}
+
+// longestMatch returns the longest term that occurs in s (see contains), or "".
+func longestMatch(s string, terms []string) string {
+	best := ""
+	for _, t := range terms {
+		if len(t) > len(best) && contains(s, t) {
+			best = t
+		}
+	}
+	return best
+}
+
+// contains tells whether term occurs in s; a term that starts (ends) with a Latin letter or digit must
+// not have one just before (after) it, so English, German and French terms match whole words.
+func contains(s, term string) bool {
+	if term == "" {
+		return false
+	}
+	for from := 0; from <= len(s)-len(term); {
+		i := strings.Index(s[from:], term)
+		if i < 0 {
+			return false
+		}
+		i += from
+		if boundary(lastRune(s[:i]), firstRune(term)) && boundary(firstRune(s[i+len(term):]), lastRune(term)) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		from = i + size
+	}
+	return false
+}
+
+// boundary: the neighbour rune n may touch the term's edge rune e unless both are word characters of an
+// alphabetic script (Chinese has no spaces between words, so a Han edge never needs one).
+func boundary(n, e rune) bool {
+	return !(wordRune(n) && wordRune(e))
+}
+
+func wordRune(r rune) bool {
+	return r != 0 && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !unicode.Is(unicode.Han, r) &&
+		!unicode.Is(unicode.Hiragana, r) && !unicode.Is(unicode.Katakana, r) && !unicode.Is(unicode.Hangul, r)
+}
+
+// firstRune and lastRune return 0 for an empty string: no neighbour is a boundary.
+func firstRune(s string) rune {
+	if s == "" {
+		return 0
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+func lastRune(s string) rune {
+	if s == "" {
+		return 0
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}

@@ -1,0 +1,79 @@
+package explore
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLexiconMatching(t *testing.T) {
+	lex, err := DefaultLexicon()
+	require.NoError(t, err)
+	tests := []struct {
+		label        string
+		cancel, deny string // the term matched, "" for none
+		toggle       bool   // IsToggle only reads the name: the caller asks it of switches and checkboxes
+	}{
+		{label: "退订", cancel: "退订"},
+		{label: "申请退订", cancel: "退订"},
+		{label: "关闭自动续费", cancel: "关闭自动续费", toggle: true},
+		{label: "退订指引", cancel: ""},                    // a help article about cancelling
+		{label: "如何取消自动续费？", cancel: "", toggle: true}, // a question
+		{label: "Cancel Subscription", cancel: "cancel subscription"},
+		{label: "Cancel", cancel: ""},                 // a dialog's dismiss button, not the cancel control
+		{label: "Unsubscribe", cancel: "unsubscribe"}, // not "subscribe" (deny)
+		{label: "Verträge hier kündigen", cancel: "verträge hier kündigen"},
+		{label: "Kündigungsfrist", cancel: ""}, // a word that only starts like one
+		{label: "Résilier mon abonnement", cancel: "résilier mon abonnement"},
+		{label: "Annuler l’abonnement", cancel: "annuler l'abonnement"},
+		{label: "退出", deny: "退出"},
+		{label: "前往银河支付"}, // the way to a payment channel, not a payment
+		{label: "立即支付", deny: "立即支付"},
+		{label: "Display settings"}, // "pay" is not a word of it
+		{label: "Pay now", deny: "pay now"},
+		{label: "Subscribe", deny: "subscribe"},
+		{label: "充值说明", deny: "充值"},
+		{label: "自动续费", toggle: true},
+		{label: "Auto-renew", toggle: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.label, func(t *testing.T) {
+			term, ok := lex.IsCancel(tc.label)
+			assert.Equal(t, tc.cancel, term, "cancel term")
+			assert.Equal(t, tc.cancel != "", ok)
+			assert.Equal(t, tc.deny, lex.Denied(tc.label), "deny term")
+			_, toggle := lex.IsToggle(tc.label)
+			assert.Equal(t, tc.toggle, toggle, "toggle")
+		})
+	}
+	assert.Equal(t, "logout", lex.DeniedHref("/shop/Logout?next=/"))
+	assert.Equal(t, "/pay", lex.DeniedHref("/vip/pay"))
+	assert.Empty(t, lex.DeniedHref("/entry?token=abc"))
+	assert.True(t, lex.Hint("我的"))
+	assert.False(t, lex.Hint("游戏点卡"))
+}
+
+func TestLoadLexicon(t *testing.T) {
+	lex, err := LoadLexicon("testdata/lexicon/extra.yaml")
+	require.NoError(t, err)
+	term, ok := lex.IsCancel("Stop Membership")
+	assert.True(t, ok)
+	assert.Equal(t, "stop membership", term)
+	assert.Equal(t, "auf wiedersehen", lex.Denied("Auf  Wiedersehen"))
+	_, ok = lex.IsCancel("退订")
+	assert.True(t, ok, "the bundled terms stay")
+
+	for file, want := range map[string]string{
+		"unknown-key.yaml": "lexicon testdata/lexicon/unknown-key.yaml: line 3: unknown key denied (the keys are cancel,",
+		"wrong-type.yaml":  "lexicon testdata/lexicon/wrong-type.yaml: line 3: cannot unmarshal !!str `auf wie...` into []string",
+		"empty-term.yaml":  "lexicon testdata/lexicon/empty-term.yaml: line 3: empty term in deny",
+		"missing.yaml":     "lexicon testdata/lexicon/missing.yaml: open testdata/lexicon/missing.yaml: no such file or directory",
+	} {
+		t.Run(file, func(t *testing.T) {
+			_, err := LoadLexicon("testdata/lexicon/" + file)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), want)
+		})
+	}
+}
