@@ -29,6 +29,9 @@ type Options struct {
 	// depend on such a value (a URL made of ${BASE}/path). For checking files where secrets are absent,
 	// such as CI; never for running.
 	AllowMissingEnv bool
+	// AllowMissingCancel accepts a scenario without cancel steps and done (and so without a control): explore
+	// needs only the login, device and jurisdictions, since it finds the path itself.
+	AllowMissingCancel bool
 }
 
 var bom = []byte("\xef\xbb\xbf")

@@ -131,3 +131,14 @@ func TestDeriveID(t *testing.T) {
 		assert.Equal(t, want, deriveID(file), file)
 	}
 }
+
+func TestAllowMissingCancel(t *testing.T) {
+	src := []byte("site: S\nurl: https://example.test/\njurisdictions: [cn]\nlogin:\n  - goto: login\n")
+	_, err := Parse("s.yaml", src, Options{})
+	require.ErrorContains(t, err, "cancel: missing")
+	s, err := Parse("s.yaml", src, Options{AllowMissingCancel: true})
+	require.NoError(t, err, "explore loads a scenario without a cancel path")
+	assert.Empty(t, s.Cancel)
+	_, err = Parse("s.yaml", append(src, "cancel:\n  - click: x\n"...), Options{AllowMissingCancel: true})
+	require.ErrorContains(t, err, "no step has control: true", "cancel steps that are there are still checked")
+}

@@ -189,7 +189,7 @@ func (f *exploreFlags) scenario(args []string, stderr io.Writer) (*scenario.Scen
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := scenario.Options{Env: lookup}
+	opts := scenario.Options{Env: lookup, AllowMissingCancel: true}
 	if f.url == "" {
 		data, err := os.ReadFile(args[0])
 		if err != nil {
@@ -198,7 +198,7 @@ func (f *exploreFlags) scenario(args []string, stderr io.Writer) (*scenario.Scen
 		sc, err := scenario.Parse(args[0], data, opts)
 		if err != nil {
 			printProblems(stderr, err)
-			return nil, nil, usageErr("explore: %s does not load%s", args[0], missingCancelHint(err))
+			return nil, nil, usageErr("explore: %s does not load", args[0])
 		}
 		return sc, data, nil
 	}
@@ -206,36 +206,19 @@ func (f *exploreFlags) scenario(args []string, stderr io.Writer) (*scenario.Scen
 	if err != nil || u.Host == "" {
 		return nil, nil, usageErr("--url %q: give an absolute http(s) URL", f.url)
 	}
-	// The loader wants cancel steps and done; these placeholders are never used by the search.
 	doc, err := yaml.Marshal(map[string]any{
-		"site": u.Hostname(), "id": siteID(u.Hostname()), "url": f.url, "jurisdictions": f.jurisdictions,
-		"start": f.url, "cancel": []map[string]any{{"click": "-", "control": true}}, "done": "-",
+		"site": u.Hostname(), "id": siteID(u.Hostname()), "url": f.url, "jurisdictions": f.jurisdictions, "start": f.url,
 	})
 	if err != nil {
 		return nil, nil, runtimeErr(err)
 	}
-	sc, err := scenario.Parse("--url", bytes.ReplaceAll(doc, []byte("$"), []byte("$$")), scenario.Options{})
+	sc, err := scenario.Parse("--url", bytes.ReplaceAll(doc, []byte("$"), []byte("$$")), scenario.Options{AllowMissingCancel: true})
 	if err != nil {
 		printProblems(stderr, err)
 		return nil, nil, usageErr("explore: --url %s or --jurisdiction is not valid", f.url)
 	}
-	sc.File, sc.SHA256, sc.Cancel, sc.Done = "", "", nil, scenario.Condition{}
+	sc.File, sc.SHA256 = "", ""
 	return sc, nil, nil
-}
-
-// missingCancelHint explains a scenario refused only for lacking cancel steps or done.
-func missingCancelHint(err error) string {
-	var list scenario.ErrorList
-	if !errors.As(err, &list) {
-		return ""
-	}
-	for _, e := range list {
-		if (e.Field != "cancel" && e.Field != "done") || !strings.HasPrefix(e.Msg, "missing") {
-			return ""
-		}
-	}
-	return ": explore needs a file that loads as audit loads it; until the loader can skip them, give it " +
-		"a placeholder cancel step (- click: x, control: true) and done: x"
 }
 
 var nonIDChars = regexp.MustCompile(`[^a-z0-9_]+`)
