@@ -15,6 +15,7 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit"
 	"github.com/cancelpath/cancelpath/audit/browser"
+	"github.com/cancelpath/cancelpath/audit/explore"
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
 	auditrun "github.com/cancelpath/cancelpath/audit/run"
@@ -36,6 +37,7 @@ type auditFlags struct {
 	browsers  int
 	shard     string
 	resume    bool
+	explore   bool
 	lang      string
 	quiet     bool
 }
@@ -54,6 +56,7 @@ func (f *auditFlags) register(cmd *cobra.Command, defaultOut, defaultFailOn stri
 	fl.IntVar(&f.browsers, "browsers", 1, "browsers to spread the parallel contexts over")
 	fl.StringVar(&f.shard, "shard", "", "run only shard i of n (e.g. 2/8), a stable split by scenario id; default from JOB_COMPLETION_INDEX and "+audit.EnvShardTotal)
 	fl.BoolVar(&f.resume, "resume", false, "skip runs already finished in --out's results.jsonl and append to it")
+	fl.BoolVar(&f.explore, "explore", false, "also search each site for its shortest path to a cancel control, and say when the scripted path is longer")
 	fl.StringVar(&f.lang, "lang", "en", "language of the reports' own words: en or zh")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
 }
@@ -204,6 +207,9 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		Parallel: c.parallel,
 		Run:      auditrun.Options{OutDir: c.out},
 		OnResult: func(i int, r *metrics.Result) {
+			if c.explore && r.Status != metrics.StatusError {
+				compareExplored(ctx, pool, jobs[i].Scenario, r)
+			}
 			entries[i] = score(packsFor[r.ScenarioID], r)
 			if stream != nil && streamErr == nil {
 				streamErr = stream.Append(&entries[i])
@@ -241,6 +247,20 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		return runtimeErr(fmt.Errorf("%w: %d of %d runs finished and were written", sweepErr, len(doc.Results), len(jobs)))
 	}
 	return exitStatus(c, doc)
+}
+
+// compareExplored explores the site on the run's device and notes on the result when the scenario's path
+// is longer than the shortest one found (issue: a scripted path only shows the path its author took).
+func compareExplored(ctx context.Context, b auditrun.Browser, sc *scenario.Scenario, r *metrics.Result) {
+	ex, err := explore.Explore(ctx, b, sc, explore.Options{Device: r.Device.Name})
+	if err != nil {
+		r.Notes = append(r.Notes, "explore: "+sc.Mask(err.Error()))
+		return
+	}
+	explore.Annotate(r, ex)
+	if r.Shortest != nil && r.Shortest.ScriptedLonger {
+		r.Notes = append(r.Notes, sc.Mask(r.Shortest.Note))
+	}
 }
 
 // score applies the packs to one result.
