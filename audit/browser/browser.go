@@ -2,7 +2,7 @@ package browser
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -29,8 +29,11 @@ type Browser struct {
 //     phone), and blink-settings declaring a mouse, because headless Chromium otherwise matches
 //     (hover: none) and (pointer: none) and sites hide hover menus from it; mobile contexts switch to touch
 //     emulation, which makes Blink report (hover: none) and (pointer: coarse) for them;
-//   - no enable-automation, so navigator.webdriver does not single the audit out.
+//   - no enable-automation, and the AutomationControlled Blink feature off, so that navigator.webdriver is
+//     false (headless Chromium sets it even without enable-automation) and sites that serve automated
+//     browsers another page serve the audit the page people get.
 var launchFlags = map[string]string{
+	"disable-blink-features":        "AutomationControlled",
 	"disable-background-networking": "",
 	"disable-component-update":      "",
 	"disable-sync":                  "",

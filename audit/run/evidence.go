@@ -20,12 +20,13 @@ var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)
 // evidence never fails a run). Fields named in mask_fields are blanked first.
 func (s *session) shot(ctx context.Context, name string, box *metrics.Box) string {
 	r := s.r
-	if r.evRel == "" {
+	if r.evRel == "" || s.gone != nil {
 		return ""
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
 	defer cancel()
 	p := s.page(ctx)
+	s.front(ctx)
 	if len(r.sc.MaskFields) > 0 {
 		targets := make([]*jsTarget, len(r.sc.MaskFields))
 		for i := range r.sc.MaskFields {
@@ -52,7 +53,7 @@ func (s *session) shot(ctx context.Context, name string, box *metrics.Box) strin
 // snapshot saves the control's page as MHTML (the page as it stood, with its resources) for the record.
 func (s *session) snapshot(ctx context.Context) {
 	r := s.r
-	if r.evRel == "" {
+	if r.evRel == "" || s.gone != nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -62,7 +63,17 @@ func (s *session) snapshot(ctx context.Context) {
 		r.res.Notes = append(r.res.Notes, "control page snapshot: "+err.Error())
 		return
 	}
-	_ = r.writeEvidence(filepath.Join(r.evRel, "control.mhtml"), []byte(snap.Data))
+	data := []byte(snap.Data)
+	if len(r.sc.Secrets) > 0 {
+		// The page may echo a credential (the username in a greeting, the title, a link): no snapshot is
+		// kept that could not be checked.
+		data, err = scrubMHTML(data, func(text string) string { return maskVariants(r.sc, text) })
+		if err != nil {
+			r.res.Notes = append(r.res.Notes, "control page snapshot withheld: it could not be checked for secrets: "+err.Error())
+			return
+		}
+	}
+	_ = r.writeEvidence(filepath.Join(r.evRel, "control.mhtml"), data)
 }
 
 func (r *runner) writeEvidence(rel string, data []byte) error {

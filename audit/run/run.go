@@ -94,6 +94,12 @@ func Run(ctx context.Context, b Browser, sc *scenario.Scenario, device string, o
 	if sc.CheckWithoutLogin {
 		r.withoutLogin(ctx)
 	}
+	r.mu.Lock()
+	if r.unlogged > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d more JS dialogs were accepted but not logged (the log keeps the first %d)",
+			r.unlogged, maxDialogLog))
+	}
+	r.mu.Unlock()
 	if ctx.Err() != nil && res.Status == metrics.StatusOK {
 		res.Status, res.Reason = metrics.StatusError, fmt.Sprintf("scenario deadline of %s exceeded", sc.Timeouts.Scenario)
 	}
@@ -115,18 +121,27 @@ type runner struct {
 	phase         string
 	stepIndex     int
 	cancelDialogs int
+	unlogged      int // dialogs beyond maxDialogLog
 }
 
-// onDialog records a dialog; it is called from the context's event goroutine.
+// onDialog records a dialog; it is called from the context's event goroutine. A page can open dialogs in a
+// loop: beyond maxDialogLog they are counted, not logged.
 func (r *runner) onDialog(d browser.Dialog) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.res.Dialogs = append(r.res.Dialogs, metrics.Dialog{Type: d.Type, Message: r.sc.Mask(truncate(d.Message, 500)),
-		Phase: r.phase, Step: r.stepIndex})
 	if r.phase == phaseCancel || r.phase == phaseDone {
 		r.cancelDialogs++
 	}
+	if len(r.res.Dialogs) >= maxDialogLog {
+		r.unlogged++
+		return
+	}
+	r.res.Dialogs = append(r.res.Dialogs, metrics.Dialog{Type: d.Type, Message: r.sc.Mask(truncate(d.Message, 500)),
+		Phase: r.phase, Step: r.stepIndex})
 }
+
+// maxDialogLog bounds the dialog log of one result.
+const maxDialogLog = 50
 
 func (r *runner) setPhase(phase string, index int) {
 	r.mu.Lock()
@@ -140,7 +155,7 @@ func (r *runner) open(ctx context.Context, login bool) (*session, error) {
 	if err != nil {
 		return nil, &runError{msg: fmt.Sprintf("open browser context: %v", err)}
 	}
-	s := &session{r: r, bc: bc}
+	s := &session{r: r, bc: bc, answered: time.Now()} // the new tab answered its set-up
 	if !login {
 		return s, s.gotoStart(ctx)
 	}

@@ -43,8 +43,14 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	defer testBrowser.Close()
-	return m.Run()
+	code := m.Run()
+	if left := closeChecked(testBrowser); len(left) > 0 {
+		fmt.Fprintf(os.Stderr, "browser processes still running after Close: %v\n", left)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
 }
 
 func txt(s string) *scenario.Target { return &scenario.Target{Text: s} }

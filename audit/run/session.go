@@ -61,14 +61,30 @@ type session struct {
 	stopAtControl bool
 	controlSeen   bool
 
-	pr prober
+	pr      prober
+	popupPr map[proto.TargetTargetID]*prober // probes of the pages the flow opened, until one is followed
+
+	// gone is set once the page is found crashed or frozen (see health): later calls are not attempted.
+	gone     error
+	answered time.Time // when the page last answered a probe call
 }
 
-func (s *session) close() { s.bc.Close() }
+// close disposes of the context; a page found frozen is stopped first, so that its renderer does not go on
+// spinning while the next run starts.
+func (s *session) close() {
+	if s.gone != nil {
+		s.bc.Abort()
+	}
+	s.bc.Close()
+}
 
 // call runs an operation of the in-page probe on the current tab.
 func (s *session) call(ctx context.Context, out any, op string, args ...any) error {
-	return s.pr.call(ctx, s.page(ctx), out, op, args...)
+	err := s.pr.call(ctx, s.page(ctx), out, op, args...)
+	if err == nil {
+		s.answered = time.Now()
+	}
+	return err
 }
 
 // page is the current tab bound to ctx: every CDP call made through it ends when ctx does.
@@ -104,7 +120,7 @@ func (s *session) steps(ctx context.Context, phase string, steps []scenario.Step
 		if st.Target != nil {
 			rec.Target = s.r.sc.Mask(st.Target.String())
 		}
-		sctx, cancel := context.WithTimeout(ctx, s.stepTimeout(st))
+		sctx, cancel := s.stepContext(ctx, s.stepTimeout(st))
 		x := &stepRun{s: s, st: st, rec: &rec, phase: phase, index: i, track: track, confirm: i == confirm,
 			next: nextCondition(steps, i, end)}
 		err := x.do(sctx)
@@ -112,16 +128,30 @@ func (s *session) steps(ctx context.Context, phase string, steps []scenario.Step
 		rec.DurationMS = s.r.opt.Clock.Now().Sub(rec.StartedAt).Milliseconds()
 		if err != nil {
 			se := &stepError{phase: phase, index: i, line: st.Line, msg: err.Error(), control: st.Control && track}
-			if ctx.Err() != nil {
+			// What failed: the site (unreachable), the page (crashed, frozen), the clock, or the step.
+			var site *siteError
+			var gone error
+			if !errors.As(err, &site) {
+				gone = s.health(ctx)
+			}
+			switch {
+			case site != nil:
+				se.runtime = true
+			case gone != nil:
+				se.runtime, se.msg = true, gone.Error()
+			case ctx.Err() != nil:
 				se.runtime, se.msg = true, fmt.Sprintf("scenario deadline of %s exceeded (%v)", s.r.sc.Timeouts.Scenario, err)
-			} else if track && isControlAhead(steps, i) && errors.Is(err, errNotVisible) {
+			case track && isControlAhead(steps, i) && errors.Is(err, errNotVisible):
 				se.controlAhead = true
 			}
 			rec.Error = s.r.sc.Mask(se.msg)
 			rec.Screenshot = s.shot(ctx, fmt.Sprintf("%s-%d-failed", phase, i), nil)
 			rec.URL = s.url(ctx)
 			res.Steps = append(res.Steps, rec)
-			se.msg = rec.Error + s.pageShows(ctx)
+			se.msg = rec.Error
+			if site == nil {
+				se.msg += s.pageShows(ctx)
+			}
 			return se
 		}
 		rec.URL = s.url(ctx)
@@ -201,10 +231,7 @@ func (x *stepRun) do(ctx context.Context) error {
 			return err
 		}
 		s.beginAction(ctx, x)
-		if err := s.page(ctx).Navigate(u); err != nil {
-			return fmt.Errorf("goto %s: %w", u, err)
-		}
-		return nil
+		return s.navigate(ctx, u)
 	case scenario.Click, scenario.Check, scenario.Uncheck, scenario.Select, scenario.Hover, scenario.Fill:
 		return x.pointerStep(ctx)
 	case scenario.Press:
@@ -234,126 +261,6 @@ func (x *stepRun) do(ctx context.Context) error {
 	}
 	return fmt.Errorf("unsupported action %q", st.Action)
 }
-
-// pointerStep locates the target under the pointer and acts on it like a person: a real mouse click (a tap
-// on touch devices) at the centre of its visible part, after checking that nothing else would get it.
-func (x *stepRun) pointerStep(ctx context.Context) error {
-	s, st, r := x.s, x.st, x.s.r
-	opts := prepareOpts{Scroll: true, Measure: st.Control || x.confirm}
-	if x.confirm {
-		opts.Offers = r.opt.OfferPattern
-	}
-	var p prepared
-	if err := s.call(ctx, &p, "prepare", toJS(st.Target), opts); err != nil {
-		return err
-	}
-	switch {
-	case !p.Found:
-		return fmt.Errorf("%s disappeared before it could be used", st.Target)
-	case p.Disabled:
-		return fmt.Errorf("%s is disabled", st.Target)
-	case p.PointerEventsNone:
-		return fmt.Errorf("%s has pointer-events: none: a click cannot reach it", st.Target)
-	case !p.Receives:
-		return fmt.Errorf("%s is covered by %s: a click at its centre would hit that instead", st.Target,
-			r.sc.Mask(truncate(p.CoveredBy, 120)))
-	}
-	shot := s.shot(ctx, fmt.Sprintf("%s-%d", x.phase, x.index), &p.Box)
-	x.rec.Screenshot = shot
-	if st.Control && x.track {
-		x.recordControl(ctx, &p, shot)
-	}
-	if x.confirm && p.Measure != nil {
-		r.res.Confirm = &metrics.Confirm{Label: r.sc.Mask(p.Measure.Label), InViewportOnArrival: p.InViewportOnArrival,
-			Offers: p.OfferText != "", OfferText: r.sc.Mask(p.OfferText), URL: p.URL}
-	}
-	s.beginAction(ctx, x)
-	switch st.Action {
-	case scenario.Hover:
-		return s.pointer(ctx, p.X, p.Y, false)
-	case scenario.Check, scenario.Uncheck:
-		if p.Checked == (st.Action == scenario.Check) {
-			return nil // already as wanted: no click
-		}
-		x.rec.Clicks = 1
-		return s.pointer(ctx, p.X, p.Y, true)
-	case scenario.Select:
-		x.rec.Clicks = 1
-		var msg string
-		if err := s.call(ctx, &msg, "selectOption", st.Value); err != nil {
-			return err
-		}
-		if msg != "" {
-			return fmt.Errorf("select %s: %s", st.Target, msg)
-		}
-		return nil
-	case scenario.Fill:
-		if err := s.pointer(ctx, p.X, p.Y, true); err != nil {
-			return err
-		}
-		var focused bool
-		if err := s.call(ctx, &focused, "focusForInput"); err != nil {
-			return err
-		}
-		if !focused {
-			return fmt.Errorf("fill %s: the field did not take the focus", st.Target)
-		}
-		// insertText is what an input method does: it types Chinese as well as ASCII.
-		return proto.InputInsertText{Text: st.Value}.Call(s.page(ctx))
-	default:
-		x.rec.Clicks = 1
-		return s.pointer(ctx, p.X, p.Y, true)
-	}
-}
-
-func (x *stepRun) recordControl(ctx context.Context, p *prepared, shot string) {
-	r := x.s.r
-	c := &metrics.Control{Box: p.Box, InViewportOnArrival: p.InViewportOnArrival, URL: p.URL, Screenshot: shot, Tag: p.Tag}
-	if m := p.Measure; m != nil {
-		c.Label, c.Role, c.Tag = r.sc.Mask(m.Label), m.Role, m.Tag
-		c.ContrastRatio, c.FontSizePX, c.TargetSize, c.SizeRatio = m.Contrast, m.FontSize, m.TargetSize, m.SizeRatio
-		c.InFrame, c.InShadow = m.InFrame, m.InShadow
-		if m.LargestOther != nil {
-			c.LargestOtherButton = &metrics.OtherButton{Label: r.sc.Mask(m.LargestOther.Label), Box: m.LargestOther.Box}
-		}
-	}
-	r.res.Control = c
-	x.s.snapshot(ctx)
-}
-
-// pointer moves the mouse to (x, y) and, if click, presses and releases it; on touch devices a click is a tap.
-func (s *session) pointer(ctx context.Context, x, y float64, click bool) error {
-	p := s.page(ctx)
-	if click && s.bc.Device().Touch {
-		start := proto.InputDispatchTouchEvent{Type: proto.InputDispatchTouchEventTypeTouchStart,
-			TouchPoints: []*proto.InputTouchPoint{{X: x, Y: y}}}
-		if err := start.Call(p); err != nil {
-			return fmt.Errorf("tap: %w", err)
-		}
-		end := proto.InputDispatchTouchEvent{Type: proto.InputDispatchTouchEventTypeTouchEnd, TouchPoints: []*proto.InputTouchPoint{}}
-		if err := end.Call(p); err != nil {
-			return fmt.Errorf("tap: %w", err)
-		}
-		return nil
-	}
-	events := []proto.InputDispatchMouseEvent{{Type: proto.InputDispatchMouseEventTypeMouseMoved, X: x, Y: y}}
-	if click {
-		events = append(events,
-			proto.InputDispatchMouseEvent{Type: proto.InputDispatchMouseEventTypeMousePressed, X: x, Y: y,
-				Button: proto.InputMouseButtonLeft, Buttons: &leftPressed, ClickCount: 1},
-			proto.InputDispatchMouseEvent{Type: proto.InputDispatchMouseEventTypeMouseReleased, X: x, Y: y,
-				Button: proto.InputMouseButtonLeft, ClickCount: 1})
-	}
-	for _, e := range events {
-		if err := e.Call(p); err != nil {
-			return fmt.Errorf("mouse %s: %w", e.Type, err)
-		}
-	}
-	return nil
-}
-
-// leftPressed is the Buttons bit mask of a pressed left button.
-var leftPressed = 1
 
 // beginAction notes, before an action of the cancel phase, whether what should appear next is already
 // visible: if it is not, and appears after, the action opened a level.
@@ -427,7 +334,7 @@ func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, err
 		if err != nil && permanent(err) {
 			return false, err
 		}
-		if switched, _ := s.bc.FollowPopup(); switched {
+		if s.followPopup(ctx, c) {
 			s.popupSwitched = true
 			continue
 		}
@@ -473,19 +380,23 @@ func permanent(err error) bool {
 // awaitDone waits for the done condition after the last cancel step.
 func (s *session) awaitDone(ctx context.Context) error {
 	c := &s.r.sc.Done
-	sctx, cancel := context.WithTimeout(ctx, s.r.sc.Timeouts.Step)
+	sctx, cancel := s.stepContext(ctx, s.r.sc.Timeouts.Step)
 	defer cancel()
 	ok, err := s.waitFor(sctx, c)
 	if err == nil && !ok {
 		err = fmt.Errorf("%s not observed within %s", describeCondition(c), s.r.sc.Timeouts.Step)
 	}
 	if err != nil {
+		runtime := ctx.Err() != nil
+		if gone := s.health(ctx); gone != nil {
+			err, runtime = gone, true
+		}
 		shot := s.shot(ctx, "done-failed", nil)
 		s.r.res.Steps = append(s.r.res.Steps, metrics.Step{Phase: phaseDone, Line: c.Line, Action: "done",
 			Target: s.r.sc.Mask(describeCondition(c)), Error: s.r.sc.Mask(err.Error()), URL: s.url(ctx),
 			StartedAt: s.r.opt.Clock.Now(), Screenshot: shot})
 		return &stepError{phase: phaseDone, line: c.Line, msg: s.r.sc.Mask(err.Error()) + s.pageShows(ctx),
-			runtime: ctx.Err() != nil}
+			runtime: runtime}
 	}
 	s.creditLevel(ctx)
 	s.r.res.Steps = append(s.r.res.Steps, metrics.Step{Phase: phaseDone, Line: c.Line, Action: "done",
@@ -544,34 +455,44 @@ func (s *session) gotoStart(ctx context.Context) error {
 	if err != nil {
 		return &runError{msg: err.Error()}
 	}
-	sctx, cancel := context.WithTimeout(ctx, s.r.sc.Timeouts.Step)
+	sctx, cancel := s.stepContext(ctx, s.r.sc.Timeouts.Step)
 	defer cancel()
-	if err := s.page(sctx).Navigate(u); err != nil {
-		return &runError{msg: fmt.Sprintf("open %s: %v", u, err)}
+	if err := s.navigate(sctx, u); err != nil {
+		return &runError{msg: err.Error()}
 	}
 	return nil
 }
 
 // url is the current page's address, or "" when the page does not answer.
 func (s *session) url(ctx context.Context) string {
+	if s.gone != nil {
+		return ""
+	}
 	sctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	info, err := s.page(sctx).Info()
 	if err != nil {
 		return ""
 	}
-	return s.r.sc.Mask(info.URL)
+	return maskVariants(s.r.sc, info.URL)
 }
 
 // pageShows summarises what the page showed when a step failed, for the reason.
 func (s *session) pageShows(ctx context.Context) string {
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	if s.gone != nil {
+		return ""
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), respondTimeout)
 	defer cancel()
 	var sr screenResult
 	if s.call(sctx, &sr, "screen") != nil {
 		return ""
 	}
-	return s.r.sc.Mask(fmt.Sprintf("; the page (%q at %s) shows: %s", truncate(sr.Title, 80), sr.URL, truncate(sr.Text, 200)))
+	if strings.HasPrefix(sr.URL, "chrome-error:") {
+		// A link or script led to a page that failed to load: the browser's own error page says why.
+		return maskVariants(s.r.sc, fmt.Sprintf("; the browser shows its error page: %s", truncate(sr.Text, 200)))
+	}
+	return maskVariants(s.r.sc, fmt.Sprintf("; the page (%q at %s) shows: %s", truncate(sr.Title, 80), sr.URL, truncate(sr.Text, 200)))
 }
 
 // readMedia records the user agent and what the page's media queries see, so results say how the device
@@ -582,6 +503,9 @@ func (s *session) readMedia(ctx context.Context) {
 		Hover   string `json:"hover"`
 		Pointer string `json:"pointer"`
 	}
+	// A page frozen from its first script must not hold the run here: the first step finds out and says so.
+	ctx, cancel := context.WithTimeout(ctx, 2*respondTimeout)
+	defer cancel()
 	res, err := s.page(ctx).Eval(`() => ({ua: navigator.userAgent,
 		hover: matchMedia('(hover: hover)').matches ? 'hover' : 'none',
 		pointer: matchMedia('(pointer: fine)').matches ? 'fine' : matchMedia('(pointer: coarse)').matches ? 'coarse' : 'none'})`)

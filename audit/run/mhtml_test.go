@@ -1,0 +1,84 @@
+package run
+
+import (
+	"bytes"
+	"encoding/base64"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/audit/scenario"
+)
+
+// testdata/snapshot.mhtml is a Blink snapshot cut down by hand: the secret "alice.w@example.test" is split
+// by a soft line break, encoded in the Subject, URL-escaped in a link, inside a base64 text part, and an
+// image part carries bytes that must come through untouched.
+func TestScrubMHTML(t *testing.T) {
+	data, err := os.ReadFile("testdata/snapshot.mhtml")
+	require.NoError(t, err)
+	sc := &scenario.Scenario{Secrets: []string{"alice.w@example.test"}}
+	for i, text := range mhtmlTexts(t, data)[:3] {
+		require.Contains(t, text, "alice.w", "fixture text %d carries the secret", i)
+	}
+	require.NotContains(t, string(data), "alice.w@example.test", "fixture: no part has it whole and plain")
+	out, err := scrubMHTML(data, func(s string) string { return maskVariants(sc, s) })
+	require.NoError(t, err)
+
+	texts := mhtmlTexts(t, out)
+	require.Len(t, texts, 1+3, "the headers and three parts")
+	for _, text := range append(texts, string(out)) {
+		assert.NotContains(t, text, "alice.w@example.test")
+		assert.NotContains(t, text, "alice.w%40example.test")
+	}
+	assert.Contains(t, texts[1], "你好，***")
+	assert.Contains(t, texts[2], "content: '***'", "the base64 text part was decoded, masked and encoded again")
+	assert.Contains(t, string(out), "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+		"binary parts are copied as they were")
+
+	again, err := scrubMHTML(out, func(s string) string { return maskVariants(sc, s) })
+	require.NoError(t, err, "the result is still MHTML")
+	assert.Equal(t, texts, mhtmlTexts(t, again), "masking twice changes nothing")
+
+	_, err = scrubMHTML([]byte("not a snapshot"), sc.Mask)
+	assert.Error(t, err, "what cannot be parsed is not passed through")
+}
+
+// mhtmlTexts decodes a snapshot the way a reader would see it: each header value (RFC 2047 words decoded),
+// then for each part its header values and its decoded body.
+func mhtmlTexts(t *testing.T, data []byte) []string {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	require.NoError(t, err)
+	var texts []string
+	var dec mime.WordDecoder
+	subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
+	require.NoError(t, err)
+	texts = append(texts, subject+" "+msg.Header.Get("Snapshot-Content-Location"))
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	r := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		part, err := r.NextRawPart()
+		if err == io.EOF {
+			return texts
+		}
+		require.NoError(t, err)
+		var body io.Reader = part
+		switch part.Header.Get("Content-Transfer-Encoding") {
+		case "quoted-printable":
+			body = quotedprintable.NewReader(part)
+		case "base64":
+			body = base64.NewDecoder(base64.StdEncoding, part)
+		}
+		b, err := io.ReadAll(body)
+		require.NoError(t, err)
+		texts = append(texts, part.Header.Get("Content-Location")+"\n"+string(b))
+	}
+}

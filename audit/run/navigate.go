@@ -1,0 +1,54 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-rod/rod"
+)
+
+// navigate opens u in the driven page, turning the browser's network errors into reasons a reader
+// understands. A navigation that does not commit within ctx is a site that does not answer.
+func (s *session) navigate(ctx context.Context, u string) error {
+	start := time.Now()
+	err := s.page(ctx).Navigate(u)
+	if err == nil {
+		return nil
+	}
+	if s.bc.Crashed() {
+		return errCrashed
+	}
+	var ne *rod.NavigationError
+	switch {
+	case errors.As(err, &ne):
+		// chrome://crash and friends abort the navigation and take the renderer with them.
+		if gone := s.health(ctx); gone != nil {
+			return gone
+		}
+		return &siteError{msg: describeNetError(u, ne.Reason)}
+	case ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return &siteError{msg: fmt.Sprintf("%s did not answer within %s", u, time.Since(start).Round(100*time.Millisecond))}
+	}
+	return fmt.Errorf("goto %s: %w", u, err)
+}
+
+// describeNetError says what a Chromium net error means for the audit.
+func describeNetError(u, code string) string {
+	switch {
+	case code == "net::ERR_TOO_MANY_REDIRECTS":
+		return fmt.Sprintf("%s redirects in a loop (%s)", u, code)
+	case code == "net::ERR_ABORTED":
+		return fmt.Sprintf("the browser refused or aborted the navigation to %s (%s)", u, code)
+	case strings.Contains(code, "CERT") || strings.Contains(code, "SSL"):
+		return fmt.Sprintf("%s is unreachable: its TLS certificate or handshake failed (%s)", u, code)
+	case strings.Contains(code, "CONNECTION") || strings.Contains(code, "NAME_NOT_RESOLVED") ||
+		strings.Contains(code, "ADDRESS") || strings.Contains(code, "EMPTY_RESPONSE") ||
+		strings.Contains(code, "TIMED_OUT") || strings.Contains(code, "INTERNET_DISCONNECTED") ||
+		strings.Contains(code, "NETWORK"):
+		return fmt.Sprintf("%s is unreachable (%s)", u, code)
+	}
+	return fmt.Sprintf("%s could not be opened (%s)", u, code)
+}

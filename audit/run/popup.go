@@ -1,0 +1,59 @@
+package run
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+
+	"github.com/cancelpath/cancelpath/audit/scenario"
+)
+
+// popupProbeTimeout bounds one look at a page the flow opened: an ad popup that hangs must not stall the
+// wait on the page the flow is on.
+const popupProbeTimeout = 500 * time.Millisecond
+
+// followPopup switches to a page the flow opened (window.open, target=_blank) where c holds now, and
+// reports whether it did. Pages where it does not hold (ads, trackers, a second copy of the site) are left
+// alone: the flow stays where it was, as a person would close the ad and carry on.
+func (s *session) followPopup(ctx context.Context, c *scenario.Condition) bool {
+	popups, err := s.bc.Popups(ctx)
+	if err != nil {
+		return false
+	}
+	for _, p := range popups {
+		if s.popupPr == nil {
+			s.popupPr = map[proto.TargetTargetID]*prober{}
+		}
+		pr := s.popupPr[p.TargetID]
+		if pr == nil {
+			pr = &prober{}
+			s.popupPr[p.TargetID] = pr
+		}
+		pctx, cancel := context.WithTimeout(ctx, popupProbeTimeout)
+		ok := holds(pctx, pr, p.Context(pctx), c)
+		cancel()
+		if ok {
+			s.bc.SwitchTo(p)
+			s.popupPr = nil
+			return true
+		}
+	}
+	return false
+}
+
+// holds tells whether c holds on page p now.
+func holds(ctx context.Context, pr *prober, p *rod.Page, c *scenario.Condition) bool {
+	if c.Target != nil {
+		var res probeResult
+		return pr.call(ctx, p, &res, "probe", toJS(c.Target)) == nil && res.OK
+	}
+	re, err := regexp.Compile(c.URL)
+	if err != nil {
+		return false
+	}
+	var st pageState
+	return pr.call(ctx, p, &st, "state") == nil && re.MatchString(st.URL)
+}
