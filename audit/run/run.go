@@ -156,24 +156,26 @@ func (r *runner) open(ctx context.Context, login bool) (*session, error) {
 		return nil, &runError{msg: fmt.Sprintf("open browser context: %v", err)}
 	}
 	s := &session{r: r, bc: bc, answered: time.Now()} // the new tab answered its set-up
-	if !login {
-		return s, s.gotoStart(ctx)
-	}
-	if r.sc.Session != "" {
-		if err := s.loadSession(ctx); err != nil {
-			s.close()
-			return nil, err
-		}
-		return s, s.gotoStart(ctx)
-	}
-	if err := s.steps(ctx, phaseLogin, r.sc.Login, nil); err != nil {
+	fail := func(err error) (*session, error) {
 		s.close()
 		return nil, err
 	}
-	if r.sc.Start != "" {
+	switch {
+	case !login:
+	case r.sc.Session != "":
+		if err := s.loadSession(ctx); err != nil {
+			return fail(err)
+		}
+	default:
+		if err := s.steps(ctx, phaseLogin, r.sc.Login, nil); err != nil {
+			return fail(err)
+		}
+	}
+	// The landing page: Start when set; the site's URL when nothing else has opened a page (no login steps,
+	// a saved session, the logged-out check); else where the login steps ended.
+	if r.sc.Start != "" || !login || r.sc.Session != "" || len(r.sc.Login) == 0 {
 		if err := s.gotoStart(ctx); err != nil {
-			s.close()
-			return nil, err
+			return fail(err)
 		}
 	}
 	return s, nil

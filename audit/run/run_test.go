@@ -366,3 +366,12 @@ func TestRegexLocatorsWithCaseFlag(t *testing.T) {
 		assert.Equal(t, metrics.StatusOK, res.Status, "%s: %s", target, res.Reason)
 	}
 }
+
+func TestNoLoginOpensTheSiteURL(t *testing.T) {
+	sc := newScenario("", []scenario.Step{control(txt("退订"))}, txt("已退订"))
+	sc.Login, sc.URL = nil, siteURL+"guide.html"
+	res := Run(context.Background(), testBrowser, sc, "desktop", Options{})
+	require.Equal(t, metrics.StatusOK, res.Status, res.Reason)
+	assert.Equal(t, 0, res.Metrics.LoginActions)
+	assert.Equal(t, siteURL+"guide.html", res.LandingURL)
+}
