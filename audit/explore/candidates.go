@@ -1,12 +1,12 @@
 package explore
 
 import (
+	"context"
 	_ "embed"
-	"encoding/json"
-	"fmt"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/js"
+
+	"github.com/cancelpath/cancelpath/audit/run"
 
 	"github.com/cancelpath/cancelpath/audit/scenario"
 )
@@ -14,9 +14,9 @@ import (
 //go:embed candidates.js
 var candidatesSource string
 
-// candidatesFn is injected once per page and JS context (rod caches helpers by name on the page object it
-// is evaluated through: callers keep one bound page per screen, see screen).
-var candidatesFn = &js.Function{Name: "cancelpathExplore", Definition: candidatesSource}
+// newHelper is explore's in-page helper (candidates.js around the engine's dom.js), installed in the same
+// isolated world as the engine's probe. Each replay has its own.
+func newHelper() *run.Script { return run.NewScript("explore", candidatesSource) }
 
 // item is one control on a screen, as candidates.js reports it.
 type item struct {
@@ -69,27 +69,10 @@ type snapshot struct {
 	Hash   int64   `json:"hash"`
 }
 
-// callJS runs candidates.js's op in the page's top frame and decodes its JSON result into out.
-func callJS(p *rod.Page, out any, op string, args ...any) error {
-	res, err := p.Evaluate(&rod.EvalOptions{
-		ByValue: true,
-		JS:      `function (f, ...args) { return f.apply(this, args) }`,
-		JSArgs:  append([]any{candidatesFn, op}, args...),
-	})
-	if err != nil {
-		return fmt.Errorf("explore %s: %w", op, err)
-	}
-	if err := json.Unmarshal([]byte(res.Value.JSON("", "")), out); err != nil {
-		return fmt.Errorf("explore %s: decode: %w", op, err)
-	}
-	return nil
-}
-
-// enumerate lists the controls on the screen; hover adds menu containers to hover. p is bound to the
-// caller's context (rod.Page.Context), and reused across calls so the helper is injected once.
-func enumerate(p *rod.Page, hover bool) (*screen, error) {
+// enumerate lists the controls on the screen; hover adds menu containers to hover.
+func enumerate(ctx context.Context, h *run.Script, p *rod.Page, hover bool) (*screen, error) {
 	var s screen
-	if err := callJS(p, &s, "enumerate", map[string]bool{"hover": hover}); err != nil {
+	if err := h.Call(ctx, p.Context(ctx), &s, "enumerate", map[string]bool{"hover": hover}); err != nil {
 		return nil, err
 	}
 	return &s, nil

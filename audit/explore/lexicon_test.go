@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -76,4 +77,10 @@ func TestLoadLexicon(t *testing.T) {
 			assert.Contains(t, err.Error(), want)
 		})
 	}
+}
+
+// candidates.js holds the dom mark once, outside comments, so the engine's library lands in its body.
+func TestHelperSourceHasOneDOMMark(t *testing.T) {
+	assert.Equal(t, 1, strings.Count(candidatesSource, "/*@dom*/"))
+	assert.True(t, strings.HasPrefix(strings.TrimSpace(strings.SplitN(candidatesSource, "/*@dom*/", 2)[1]), "const MAX_LOCATOR_TEXT"))
 }

@@ -59,8 +59,9 @@ func (x *explorer) expand(ctx context.Context, path []pathStep) (e expansion) {
 		// The engine switches to a new tab while it waits for something: wait for the tab's URL.
 		_, _ = d.Settle(ctx, &scenario.Condition{URL: "^" + regexp.QuoteMeta(strings.SplitN(path[n-1].newTab, "#", 2)[0])})
 	}
-	settle(ctx, d.Page(), watch, x.opt.StepTimeout)
-	e.screen, e.err = enumerate(d.Page().Context(ctx), x.hover)
+	h := newHelper()
+	settle(ctx, h, d.Page(), watch, x.opt.StepTimeout)
+	e.screen, e.err = enumerate(ctx, h, d.Page(), x.hover)
 	return e
 }
 

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/go-rod/rod"
+
+	"github.com/cancelpath/cancelpath/audit/run"
 	"github.com/go-rod/rod/lib/proto"
 )
 
@@ -68,7 +70,7 @@ func (w *loadWatch) stop() {
 // settle waits until the screen has stopped changing: no frame loading, the document complete, and the
 // same URL and controls for quietPeriod. It gives up silently at the timeout: a page that never stops
 // animating is read as it is then.
-func settle(ctx context.Context, p *rod.Page, w *loadWatch, timeout time.Duration) {
+func settle(ctx context.Context, h *run.Script, p *rod.Page, w *loadWatch, timeout time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	bound := p.Context(ctx)
@@ -76,7 +78,7 @@ func settle(ctx context.Context, p *rod.Page, w *loadWatch, timeout time.Duratio
 	var since time.Time
 	for {
 		var s snapshot
-		err := callJS(bound, &s, "snapshot")
+		err := h.Call(ctx, bound, &s, "snapshot")
 		now := time.Now()
 		switch {
 		case err != nil || w.busy() || s.Ready != "complete":

@@ -25,11 +25,11 @@ func (s *session) followPopup(ctx context.Context, c *scenario.Condition) bool {
 	}
 	for _, p := range popups {
 		if s.popupPr == nil {
-			s.popupPr = map[proto.TargetTargetID]*prober{}
+			s.popupPr = map[proto.TargetTargetID]*Script{}
 		}
 		pr := s.popupPr[p.TargetID]
 		if pr == nil {
-			pr = &prober{}
+			pr = newProbe()
 			s.popupPr[p.TargetID] = pr
 		}
 		pctx, cancel := context.WithTimeout(ctx, popupProbeTimeout)
@@ -45,15 +45,15 @@ func (s *session) followPopup(ctx context.Context, c *scenario.Condition) bool {
 }
 
 // holds tells whether c holds on page p now.
-func holds(ctx context.Context, pr *prober, p *rod.Page, c *scenario.Condition) bool {
+func holds(ctx context.Context, pr *Script, p *rod.Page, c *scenario.Condition) bool {
 	if c.Target != nil {
 		var res probeResult
-		return pr.call(ctx, p, &res, "probe", toJS(c.Target)) == nil && res.OK
+		return pr.Call(ctx, p, &res, "probe", toJS(c.Target)) == nil && res.OK
 	}
 	re, err := regexp.Compile(c.URL)
 	if err != nil {
 		return false
 	}
 	var st pageState
-	return pr.call(ctx, p, &st, "state") == nil && re.MatchString(st.URL)
+	return pr.Call(ctx, p, &st, "state") == nil && re.MatchString(st.URL)
 }

@@ -155,7 +155,7 @@ func (r *runner) open(ctx context.Context, login bool) (*session, error) {
 	if err != nil {
 		return nil, &runError{msg: fmt.Sprintf("open browser context: %v", err)}
 	}
-	s := &session{r: r, bc: bc, answered: time.Now()} // the new tab answered its set-up
+	s := &session{r: r, bc: bc, pr: newProbe(), answered: time.Now()} // the new tab answered its set-up
 	fail := func(err error) (*session, error) {
 		s.close()
 		return nil, err

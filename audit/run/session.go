@@ -61,8 +61,8 @@ type session struct {
 	stopAtControl bool
 	controlSeen   bool
 
-	pr      prober
-	popupPr map[proto.TargetTargetID]*prober // probes of the pages the flow opened, until one is followed
+	pr      *Script
+	popupPr map[proto.TargetTargetID]*Script // probes of the pages the flow opened, until one is followed
 
 	// gone is set once the page is found crashed or frozen (see health): later calls are not attempted.
 	gone     error
@@ -80,7 +80,7 @@ func (s *session) close() {
 
 // call runs an operation of the in-page probe on the current tab.
 func (s *session) call(ctx context.Context, out any, op string, args ...any) error {
-	err := s.pr.call(ctx, s.page(ctx), out, op, args...)
+	err := s.pr.Call(ctx, s.page(ctx), out, op, args...)
 	if err == nil {
 		s.answered = time.Now()
 	}
