@@ -181,13 +181,23 @@ func TestSweepInterruptedRecordsOnlyFinishedRuns(t *testing.T) {
 func TestRemoteBrowser(t *testing.T) {
 	bin, err := browser.Find("")
 	require.NoError(t, err)
+	profile, err := os.MkdirTemp("", "cancelpath-remote-")
+	require.NoError(t, err)
 	cmd := exec.Command(bin, "--headless", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-		"--user-data-dir="+t.TempDir(), "--no-sandbox", "--disable-background-networking", "--disable-component-update",
+		"--user-data-dir="+profile, "--no-sandbox", "--disable-background-networking", "--disable-component-update",
 		"--disable-sync", "--no-first-run", "about:blank")
+	// Its own process group, so that the browser and all its children (zygote, GPU, renderers) end together.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	defer func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		assert.Eventually(t, func() bool { return syscall.Kill(-cmd.Process.Pid, 0) != nil }, 10*time.Second, 50*time.Millisecond,
+			"every process of the remote browser ends")
+		_ = os.RemoveAll(profile)
+	}()
 	ws := make(chan string, 1)
 	go func() {
 		s := bufio.NewScanner(stderr)
