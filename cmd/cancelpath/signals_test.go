@@ -76,6 +76,10 @@ func TestKilledSweepLeavesNoBrowser(t *testing.T) {
 			// Leakless (SIGKILL) and Close (SIGTERM) end the browser; give the kernel a moment to reap.
 			assert.Eventually(t, func() bool { return len(processesUsing(profiles)) == 0 }, 10*time.Second, 100*time.Millisecond,
 				"Chromium processes left: %v", processesUsing(profiles))
+			// A killed tool cannot remove its browser's profile folder; the test removes what it caused.
+			for _, p := range profiles {
+				_ = os.RemoveAll(p)
+			}
 
 			entries, err := reports.ReadJSONL(stream)
 			require.NoError(t, err, "the stream stays readable")
