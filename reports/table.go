@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
@@ -87,17 +86,7 @@ func renderTable(w io.Writer, doc *Document, opt Options) error {
 	widths[colSite] = max(min(widths[colSite], rest), minSiteCols)
 
 	var buf bytes.Buffer
-	table := tablewriter.NewTable(&buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
-				Lines:      tw.Lines{ShowHeaderLine: tw.On},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	table := NewPlainTable(&buf,
 		tablewriter.WithTrimSpace(tw.Off),
 		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: columnAligns()}),
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: columnAligns()}),

@@ -7,11 +7,11 @@ import (
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/reports"
 )
 
 func newRulesCmd() *cobra.Command {
@@ -173,17 +173,7 @@ func writeRule(w io.Writer, p *rules.Pack, r *rules.Rule) error {
 // writeTable renders a plain borderless table.
 func writeTable(w io.Writer, header []string, rows [][]string) error {
 	var buf bytes.Buffer
-	table := tablewriter.NewTable(&buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
-				Lines:      tw.Lines{ShowHeaderLine: tw.On},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	table := reports.NewPlainTable(&buf,
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 	)
