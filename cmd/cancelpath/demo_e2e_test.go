@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/audit/browser"
+	"github.com/cancelpath/cancelpath/reports"
+)
+
+// The README's main job, end to end in a real process: the sites are served, audited on both devices, the
+// table printed, every report and sealed evidence written, and no browser is left when it exits.
+func TestDemoEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: drives Chromium")
+	}
+	chrome, err := browser.Find("")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	wrapper := filepath.Join(dir, "chrome")
+	require.NoError(t, os.WriteFile(wrapper, []byte(fmt.Sprintf(
+		"#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --user-data-dir=*) echo \"${a#--user-data-dir=}\" >> %q;; esac; done\nexec %q \"$@\"\n",
+		filepath.Join(dir, "profiles"), chrome)), 0o755))
+	out := filepath.Join(dir, "out")
+
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(os.Args[0], "demo", "-o", out, "--parallel", "2", "--chrome", wrapper)
+	cmd.Env = append(os.Environ(), asCLI+"=1", "NO_COLOR=1")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	require.NoError(t, cmd.Run(), "demo exits 0 (its sites fail rules by design): %s", stderr.String())
+	t.Logf("demo took %s", time.Since(start).Round(time.Second))
+
+	table := stdout.String()
+	for _, site := range []string{"星辰卡盟", "云端卡盟", "掌游卡盟", "金牛卡盟", "好运卡盟", "飞鱼卡盟", "蓝鲸卡盟", "KartenWelt"} {
+		assert.Contains(t, table, site)
+	}
+	assert.Regexp(t, `(?m)^\s+1\s+星辰卡盟\s+desktop\s+2\s+1\s+0\s+1\s+72×44\s+pass\s+off\s+100\s+A\s*$`, table)
+	assert.Regexp(t, `蓝鲸卡盟\s+mobile.*still on\s+49\s+F`, table)
+	assert.NotContains(t, table, "\x1b[", "NO_COLOR: no escape codes")
+
+	for _, f := range []reports.Format{reports.FormatJSON, reports.FormatJSONL, reports.FormatCSV, reports.FormatMarkdown,
+		reports.FormatJUnit, reports.FormatSARIF, reports.FormatHTML} {
+		assert.FileExists(t, filepath.Join(out, reports.FileName(f)))
+	}
+	doc, err := reports.ReadDocument(filepath.Join(out, reports.FileName(reports.FormatJSON)))
+	require.NoError(t, err)
+	assert.Len(t, doc.Results, 16, "8 sites × 2 devices")
+	code, vout, verr := runCLI(t, "verify", out)
+	assert.Equal(t, exitOK, code, "every evidence folder is sealed and intact: %s%s", vout, verr)
+
+	profiles := readLines(t, filepath.Join(dir, "profiles"))
+	require.NotEmpty(t, profiles)
+	assert.Empty(t, processesUsing(profiles), "no browser is left after demo exits")
+
+	// --fail-on makes it act like audit: its sites fail major rules by design.
+	cmd = exec.Command(os.Args[0], "demo", "-o", filepath.Join(dir, "out2"), "--quiet", "--device", "desktop",
+		"--fail-on", "major", "--chrome", wrapper)
+	cmd.Env = append(os.Environ(), asCLI+"=1")
+	err = cmd.Run()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, exitFindings, ee.ExitCode())
+}
