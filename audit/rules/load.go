@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -36,11 +38,37 @@ func LoadPackFile(path string) (*Pack, error) {
 	return ParsePack(data, path)
 }
 
+// maxPackSize bounds a pack file: the bundled ones are a few KB.
+const maxPackSize = 1 << 20
+
+var yamlErrLine = regexp.MustCompile(`line (\d+)`)
+
 // ParsePack validates a pack held in memory; name is used in error messages and as the pack's Source.
 func ParsePack(data []byte, name string) (*Pack, error) {
+	if len(data) > maxPackSize {
+		return nil, &PackError{File: name, Line: 1, Field: "(file)", Msg: fmt.Sprintf("file is more than %d bytes", maxPackSize)}
+	}
+	if !utf8.Valid(data) {
+		i := 0
+		for i < len(data) {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			i += size
+		}
+		return nil, &PackError{File: name, Line: 1 + bytes.Count(data[:i], []byte("\n")), Field: "(file)",
+			Msg: "not UTF-8 text (save the file as UTF-8)"}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		line := 1
+		if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+		}
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		msg = strings.TrimPrefix(msg, fmt.Sprintf("line %d: ", line)) // the position is in the prefix already
+		return nil, &PackError{File: name, Line: line, Field: "(yaml)", Msg: msg}
 	}
 	if len(doc.Content) == 0 {
 		return nil, &PackError{File: name, Line: 1, Field: "(file)", Msg: "empty pack file"}

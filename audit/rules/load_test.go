@@ -111,7 +111,7 @@ func TestRulesParsePackRejects(t *testing.T) {
 	const rule = "rules:\n  - id: x.a\n    title: A\n    citation: C\n    requirement: R\n    quote: paraphrase\n" +
 		"    basis: law\n    severity: minor\n    weight: 1\n"
 	for _, c := range []struct{ name, yaml, want string }{
-		{"not yaml", "id: [", "p.yaml: yaml: line 1: did not find expected node content"},
+		{"not yaml", "id: [", "p.yaml:1: (yaml): did not find expected node content"},
 		{"empty", "", "p.yaml:1: (file): empty pack file"},
 		{"no rules", head, "p.yaml:1: rules: missing (required)"},
 		{"empty rules", head + "rules: []\n", "p.yaml:5: rules: must be a non-empty list of rules"},
