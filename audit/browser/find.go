@@ -31,7 +31,7 @@ func Find(explicit string) (string, error) {
 		}
 		p, err := exec.LookPath(c.path)
 		if err != nil {
-			return "", fmt.Errorf("%s %q: %w; %s", c.from, c.path, err, InstallHint)
+			return "", fmt.Errorf("%s %q: %v: %w", c.from, c.path, err, ErrNotFound)
 		}
 		return p, nil
 	}

@@ -30,6 +30,7 @@ func TestFindPrecedence(t *testing.T) {
 
 	_, err = Find("/nonexistent/chrome")
 	assert.ErrorContains(t, err, "--chrome")
+	assert.ErrorIs(t, err, ErrNotFound, "a wrong path is a usage error, like no browser at all")
 }
 
 func TestLookupDevice(t *testing.T) {
