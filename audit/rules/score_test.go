@@ -139,13 +139,6 @@ func TestRulesNoApplicableRule(t *testing.T) {
 	assert.Equal(t, Score{Pack: "sp", Grade: NoGrade, NotApplicable: 1}, scores[0])
 }
 
-func TestRulesRanking(t *testing.T) {
-	keys := []RankKey{
-		{"b", "mobile", 80}, {"a", "mobile", 80}, {"c", "desktop", 95}, {"a", "desktop", 80}, {"d", "desktop", 10},
-	}
-	assert.Equal(t, []int{2, 3, 1, 0, 4}, Ranking(keys))
-}
-
 func TestRulesSeverity(t *testing.T) {
 	s, err := ParseSeverity(" Major ")
 	require.NoError(t, err)
