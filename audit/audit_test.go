@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func openLocal(ctx context.Context) (*browser.Browser, error) {
+func openLocal(ctx context.Context, _ int) (*browser.Browser, error) {
 	return OpenBrowser(ctx, BrowserOptions{})
 }
 

@@ -11,7 +11,7 @@ import (
 // Pool spreads contexts over K browsers and relaunches (or reconnects) one that crashed. It implements
 // run.Browser, so the runner does not know there is more than one.
 type Pool struct {
-	open func(context.Context) (*browser.Browser, error)
+	open func(ctx context.Context, slot int) (*browser.Browser, error)
 
 	mu       sync.Mutex
 	browsers []*browser.Browser
@@ -19,14 +19,16 @@ type Pool struct {
 	gen      int // bumped by every relaunch: a run that saw it change may have lost its browser
 }
 
-// NewPool opens k browsers with open (a launch, or a connection to a remote endpoint).
-func NewPool(ctx context.Context, k int, open func(context.Context) (*browser.Browser, error)) (*Pool, error) {
+// NewPool opens k browsers with open (a launch, or a connection to a remote endpoint); slot is the browser's
+// place in the pool, 0 to k-1, so that several remote endpoints can each fill their own slots, and a
+// relaunch after a crash goes to the same endpoint.
+func NewPool(ctx context.Context, k int, open func(ctx context.Context, slot int) (*browser.Browser, error)) (*Pool, error) {
 	if k < 1 {
 		k = 1
 	}
 	p := &Pool{open: open}
 	for i := 0; i < k; i++ {
-		b, err := open(ctx)
+		b, err := open(ctx, i)
 		if err != nil {
 			p.Close()
 			return nil, err
@@ -76,7 +78,7 @@ func (p *Pool) Recover(ctx context.Context) (bool, error) {
 			continue
 		}
 		_ = b.Close()
-		nb, err := p.open(ctx)
+		nb, err := p.open(ctx, i)
 		if err != nil {
 			return replaced, fmt.Errorf("relaunch browser after a crash: %w", err)
 		}

@@ -144,7 +144,7 @@ type sweepStats struct {
 func sweep(ctx context.Context, scs []*scenario.Scenario, parallel int) (*sweepStats, error) {
 	mem := startSampler()
 	start := time.Now()
-	pool, err := audit.NewPool(ctx, 1, func(ctx context.Context) (*browser.Browser, error) {
+	pool, err := audit.NewPool(ctx, 1, func(ctx context.Context, _ int) (*browser.Browser, error) {
 		return audit.OpenBrowser(ctx, audit.BrowserOptions{})
 	})
 	if err != nil {

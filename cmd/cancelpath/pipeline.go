@@ -26,7 +26,7 @@ import (
 // auditFlags are the flags `audit` and `demo` share.
 type auditFlags struct {
 	chrome    string
-	remote    string
+	remotes   []string
 	out       string
 	formats   []string
 	rules     []string
@@ -45,7 +45,7 @@ type auditFlags struct {
 func (f *auditFlags) register(cmd *cobra.Command, defaultOut, defaultFailOn string) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.chrome, "chrome", "", "Chromium binary (default: $"+browser.EnvChrome+", then the system's chromium)")
-	fl.StringVar(&f.remote, "browser", "", "remote CDP browser to use instead of launching one (ws://… or http://host:port)")
+	fl.StringArrayVar(&f.remotes, "browser", nil, "remote CDP browser to use instead of launching one (ws://… or http://host:port); repeat for several, which share the work")
 	fl.StringVarP(&f.out, "out", "o", defaultOut, "folder for results, reports and evidence (screenshots, MHTML, MANIFEST.sha256)")
 	fl.StringSliceVarP(&f.formats, "format", "f", nil, "formats to write: table, json, jsonl, csv, markdown, junit, sarif, html (repeatable; default: all into --out, or table to stdout without --out)")
 	fl.StringSliceVar(&f.rules, "rules", nil, "rule packs to apply, e.g. cn,de,wcag (default: the packs of each scenario's jurisdictions, plus wcag)")
@@ -189,8 +189,14 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		defer stream.Close()
 	}
 
-	pool, err := audit.NewPool(ctx, c.browsers, func(ctx context.Context) (*browser.Browser, error) {
-		return audit.OpenBrowser(ctx, audit.BrowserOptions{Chrome: c.chrome, Remote: c.remote})
+	// Several remote endpoints each get a browser slot (or more, with --browsers above their number).
+	slots := max(c.browsers, len(c.remotes))
+	pool, err := audit.NewPool(ctx, slots, func(ctx context.Context, slot int) (*browser.Browser, error) {
+		o := audit.BrowserOptions{Chrome: c.chrome}
+		if len(c.remotes) > 0 {
+			o.Remote = c.remotes[slot%len(c.remotes)]
+		}
+		return audit.OpenBrowser(ctx, o)
 	})
 	if err != nil {
 		if errors.Is(err, browser.ErrNotFound) {
