@@ -7,7 +7,8 @@
 // (audit/run.Open and Driver.Do: real pointer input, the same waits as audit) in a fresh context that has
 // logged in afresh, so nothing one branch does leaks into another; then reads the screen. A screen is a
 // URL and the set of its visible controls, so a menu opened on a page is a screen of its own and the
-// search does not loop. Links to a page already seen or queued are not followed again.
+// search does not loop. Links to a page already seen or queued are not followed again. A click that opens
+// a new tab or window (target=_blank, window.open) leads to that page, as it would for a person.
 //
 // What a person can activate, and is tried: links, buttons, elements with an ARIA role of button, link,
 // menuitem, tab or treeitem, elements with an onclick attribute, tabindex or their own cursor: pointer (the

@@ -152,6 +152,8 @@ func TestExplore(t *testing.T) {
 			want: want{status: StatusFound, clicks: 2, levels: 1, control: "解约", steps: []string{"会员中心"}, inShadow: true}},
 		{name: "link to a new tab", site: "popup",
 			want: want{status: StatusFound, clicks: 2, levels: 1, control: "退订", steps: []string{"账户"}}},
+		{name: "button that opens a window", site: "winopen",
+			want: want{status: StatusFound, clicks: 2, levels: 1, control: "退订", steps: []string{"账户"}}},
 		{name: "no cancel control", site: "none", want: want{status: StatusNotFound}},
 		{name: "no cancel control, action budget", site: "none", opt: Options{MaxActions: 2},
 			want: want{status: StatusNotFound, exhausted: "max_actions"}},

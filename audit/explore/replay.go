@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/cancelpath/cancelpath/audit/browser"
 	"github.com/cancelpath/cancelpath/audit/run"
@@ -29,6 +30,9 @@ type expansion struct {
 	steps    int // steps done (or tried)
 	dialogs  int
 }
+
+// newPageWait is how long, after the last action of a path, explore looks for a page that action opened.
+const newPageWait = 200 * time.Millisecond
 
 // expand replays a node's path in a fresh logged-in context and reads the screen it ends on.
 func (x *explorer) expand(ctx context.Context, path []pathStep) (e expansion) {
@@ -55,7 +59,10 @@ func (x *explorer) expand(ctx context.Context, path []pathStep) (e expansion) {
 			return e
 		}
 	}
-	if n := len(path); n > 0 && path[n-1].newTab != "" {
+	if n := len(path); n > 0 && path[n-1].newTab == "" && path[n-1].step.Action == scenario.Click {
+		// A button may open a window (window.open): what the person sees next is that page.
+		d.FollowNewPage(ctx, newPageWait)
+	} else if n > 0 && path[n-1].newTab != "" {
 		// The engine switches to a new tab while it waits for something: wait for the tab's URL.
 		_, _ = d.Settle(ctx, &scenario.Condition{URL: "^" + regexp.QuoteMeta(strings.SplitN(path[n-1].newTab, "#", 2)[0])})
 	}

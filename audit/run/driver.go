@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/go-rod/rod"
 
@@ -88,3 +89,22 @@ func (d *Driver) Dialogs() []metrics.Dialog {
 
 // Close disposes of the context.
 func (d *Driver) Close() { d.s.close() }
+
+// FollowNewPage switches to a page the last action opened (window.open from a button, say), when one
+// appears within the given time, and reports whether it did. Do follows a popup by itself when the next
+// step's target shows up in it; explore, which has no next target to wait for, asks after its last action.
+func (d *Driver) FollowNewPage(ctx context.Context, within time.Duration) bool {
+	deadline := time.Now().Add(within)
+	for {
+		pages, err := d.s.bc.Popups(ctx)
+		if err == nil && len(pages) > 0 {
+			d.s.bc.SwitchTo(pages[0]) // newest first
+			d.s.popupSwitched = true
+			return true
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
