@@ -68,7 +68,7 @@ func TestRulesLoadPackFileErrors(t *testing.T) {
 				`valid metrics: ` + strings.Join(MetricNames(), ", "),
 		}},
 		{"bad-comparison.yaml", []string{
-			`testdata/bad-comparison.yaml:12: rules[0].check.op: "=<" is not valid; valid values: ` +
+			`testdata/bad-comparison.yaml:12: rules[0].check.op: "=<" is not valid (did you mean <=?); valid values: ` +
 				"==, !=, <, <=, >, >=, matches, not_matches, present, absent",
 			"testdata/bad-comparison.yaml:21: rules[1].check.op: >= needs a number; effect_passed is bool (use == or !=)",
 			`testdata/bad-comparison.yaml:30: rules[2].check.value: must be a number, not "three"`,

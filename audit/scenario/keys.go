@@ -37,7 +37,7 @@ func canonicalKey(s string) (string, error) {
 	if s == "" {
 		return "", fmt.Errorf("empty key name: expected e.g. Enter, Escape or Tab")
 	}
-	if c := closest(s, keyNames); c != "" {
+	if c := Closest(s, keyNames); c != "" {
 		return "", fmt.Errorf("unknown key %s: did you mean %s?", quote(s), namedKeys[c])
 	}
 	return "", fmt.Errorf("unknown key %s: expected one of Enter, Escape, Tab, Backspace, Delete, Space, "+

@@ -28,7 +28,7 @@ func checkRole(role string) error {
 	if _, found := slices.BinarySearch(ariaRoles, role); found || strings.HasPrefix(role, "doc-") && len(role) > 4 {
 		return nil
 	}
-	if c := closest(role, ariaRoles); c != "" {
+	if c := Closest(role, ariaRoles); c != "" {
 		return fmt.Errorf("unknown ARIA role %s: did you mean %q?", quote(role), c)
 	}
 	return fmt.Errorf("unknown ARIA role %s: expected a WAI-ARIA role such as button, link, switch, checkbox, menuitem or dialog", quote(role))

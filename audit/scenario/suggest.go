@@ -2,12 +2,13 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
-// closest returns the candidate nearest to word by edit distance, or "" when none is near enough to be a
+// Closest returns the candidate nearest to word by edit distance, or "" when none is near enough to be a
 // plausible typo (at most a third of the word's letters, and never more than 3, may differ).
-func closest(word string, candidates []string) string {
+func Closest(word string, candidates []string) string {
 	if len(word) > 64 { // no key is that long; spare the quadratic distance on hostile input
 		return ""
 	}
@@ -15,7 +16,8 @@ func closest(word string, candidates []string) string {
 	best, bestDist := "", 0
 	for _, c := range candidates {
 		d := editDistance(word, c)
-		if best == "" || d < bestDist {
+		// On a tie, a candidate with the same letters wins: "=<" is "<=" typed in the wrong order, not "==".
+		if best == "" || d < bestDist || (d == bestDist && sameLetters(word, c) && !sameLetters(word, best)) {
 			best, bestDist = c, d
 		}
 	}
@@ -26,9 +28,20 @@ func closest(word string, candidates []string) string {
 	return best
 }
 
+// sameLetters tells whether a and b hold the same runes, in any order.
+func sameLetters(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	slices.Sort(ra)
+	slices.Sort(rb)
+	return slices.Equal(ra, rb)
+}
+
 // didYouMean formats a suggestion for an unknown word, listing the valid ones when none is close.
 func didYouMean(word string, candidates []string) string {
-	if c := closest(word, candidates); c != "" {
+	if c := Closest(word, candidates); c != "" {
 		return fmt.Sprintf("did you mean %q?", c)
 	}
 	return "expected one of " + strings.Join(candidates, ", ")
