@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,10 +24,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	chrome, err := browser.Find("")
 	require.NoError(t, err)
 	dir := t.TempDir()
-	wrapper := filepath.Join(dir, "chrome")
-	require.NoError(t, os.WriteFile(wrapper, []byte(fmt.Sprintf(
-		"#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --user-data-dir=*) echo \"${a#--user-data-dir=}\" >> %q;; esac; done\nexec %q \"$@\"\n",
-		filepath.Join(dir, "profiles"), chrome)), 0o755))
+	wrapper := recordingChrome(t, chrome, dir)
 	out := filepath.Join(dir, "out")
 
 	var stdout, stderr bytes.Buffer

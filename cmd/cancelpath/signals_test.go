@@ -40,11 +40,7 @@ func TestKilledSweepLeavesNoBrowser(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
-			// The wrapper records the profile folder of every browser the tool starts, then becomes Chromium.
-			wrapper := filepath.Join(dir, "chrome")
-			require.NoError(t, os.WriteFile(wrapper, []byte(fmt.Sprintf(
-				"#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --user-data-dir=*) echo \"${a#--user-data-dir=}\" >> %q;; esac; done\nexec %q \"$@\"\n",
-				filepath.Join(dir, "profiles"), chrome)), 0o755))
+			wrapper := recordingChrome(t, chrome, dir)
 			out := filepath.Join(dir, "out")
 			cmd := exec.Command(os.Args[0], "demo", "-o", out, "--quiet", "--chrome", wrapper)
 			cmd.Env = append(os.Environ(), asCLI+"=1")
@@ -86,6 +82,17 @@ func TestKilledSweepLeavesNoBrowser(t *testing.T) {
 			assert.NotEmpty(t, entries)
 		})
 	}
+}
+
+// recordingChrome writes dir/chrome, a wrapper that appends the profile folder of every browser the tool
+// starts to dir/profiles and then becomes Chromium, so a test can find the browser's processes afterwards.
+func recordingChrome(t *testing.T, chrome, dir string) string {
+	t.Helper()
+	wrapper := filepath.Join(dir, "chrome")
+	require.NoError(t, os.WriteFile(wrapper, []byte(fmt.Sprintf(
+		"#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --user-data-dir=*) echo \"${a#--user-data-dir=}\" >> %q;; esac; done\nexec %q \"$@\"\n",
+		filepath.Join(dir, "profiles"), chrome)), 0o755))
+	return wrapper
 }
 
 func countLines(path string) int {
