@@ -61,8 +61,9 @@ type session struct {
 	stopAtControl bool
 	controlSeen   bool
 
-	pr      *Script
-	popupPr map[proto.TargetTargetID]*Script // probes of the pages the flow opened, until one is followed
+	pr          *Script
+	urlPatterns map[string]*regexp.Regexp        // compiled url conditions
+	popupPr     map[proto.TargetTargetID]*Script // probes of the pages the flow opened, until one is followed
 
 	// gone is set once the page is found crashed or frozen (see health): later calls are not attempted.
 	gone     error
@@ -311,9 +312,16 @@ func (s *session) check(ctx context.Context, c *scenario.Condition) (bool, error
 		}
 		return pr.OK, nil
 	}
-	re, err := regexp.Compile(c.URL)
-	if err != nil {
-		return false, fmt.Errorf("url pattern %q: %w", c.URL, err)
+	re, ok := s.urlPatterns[c.URL]
+	if !ok { // compiled once per session: waits poll this many times
+		var err error
+		if re, err = regexp.Compile(c.URL); err != nil {
+			return false, fmt.Errorf("url pattern %q: %w", c.URL, err)
+		}
+		if s.urlPatterns == nil {
+			s.urlPatterns = map[string]*regexp.Regexp{}
+		}
+		s.urlPatterns[c.URL] = re
 	}
 	var st pageState
 	if err := s.call(ctx, &st, "state"); err != nil {
@@ -386,22 +394,20 @@ func (s *session) awaitDone(ctx context.Context) error {
 	if err == nil && !ok {
 		err = fmt.Errorf("%s not observed within %s", describeCondition(c), s.r.sc.Timeouts.Step)
 	}
+	rec := metrics.Step{Phase: phaseDone, Line: c.Line, Action: "done", Target: s.r.sc.Mask(describeCondition(c)),
+		StartedAt: s.r.opt.Clock.Now()}
 	if err != nil {
 		runtime := ctx.Err() != nil
 		if gone := s.health(ctx); gone != nil {
 			err, runtime = gone, true
 		}
-		shot := s.shot(ctx, "done-failed", nil)
-		s.r.res.Steps = append(s.r.res.Steps, metrics.Step{Phase: phaseDone, Line: c.Line, Action: "done",
-			Target: s.r.sc.Mask(describeCondition(c)), Error: s.r.sc.Mask(err.Error()), URL: s.url(ctx),
-			StartedAt: s.r.opt.Clock.Now(), Screenshot: shot})
-		return &stepError{phase: phaseDone, line: c.Line, msg: s.r.sc.Mask(err.Error()) + s.pageShows(ctx),
-			runtime: runtime}
+		rec.Error, rec.Screenshot, rec.URL = s.r.sc.Mask(err.Error()), s.shot(ctx, "done-failed", nil), s.url(ctx)
+		s.r.res.Steps = append(s.r.res.Steps, rec)
+		return &stepError{phase: phaseDone, line: c.Line, msg: rec.Error + s.pageShows(ctx), runtime: runtime}
 	}
 	s.creditLevel(ctx)
-	s.r.res.Steps = append(s.r.res.Steps, metrics.Step{Phase: phaseDone, Line: c.Line, Action: "done",
-		Target: s.r.sc.Mask(describeCondition(c)), URL: s.url(ctx), StartedAt: s.r.opt.Clock.Now(),
-		Screenshot: s.shot(ctx, "done", nil)})
+	rec.URL, rec.Screenshot = s.url(ctx), s.shot(ctx, "done", nil)
+	s.r.res.Steps = append(s.r.res.Steps, rec)
 	return nil
 }
 
