@@ -58,6 +58,9 @@ type Job struct {
 	Device   string
 }
 
+// Key is the job's scenario@device, as metrics.Result.Key names its result.
+func (j Job) Key() string { return j.Scenario.ID + "@" + j.Device }
+
 // Jobs expands scenarios into scenario × device jobs, in file order then device order.
 func Jobs(scs []*scenario.Scenario) []Job {
 	var jobs []Job

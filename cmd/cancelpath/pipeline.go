@@ -163,7 +163,7 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 	if c.shard != nil {
 		doc.Shard = &reports.ShardInfo{Index: c.shard.Index, Total: c.shard.Total, Runs: []string{}}
 		for _, j := range jobs {
-			doc.Shard.Runs = append(doc.Shard.Runs, j.Scenario.ID+"@"+j.Device)
+			doc.Shard.Runs = append(doc.Shard.Runs, j.Key())
 		}
 	}
 	var stream *reports.JSONLWriter
@@ -234,8 +234,8 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		}
 	}
 	packIDs := map[string]bool{}
-	for _, ps := range packsFor {
-		for _, p := range ps {
+	for _, sc := range scs { // in scenario order, so the same audit writes the same document
+		for _, p := range packsFor[sc.ID] {
 			if !packIDs[p.ID] {
 				packIDs[p.ID] = true
 				doc.Packs = append(doc.Packs, p.ID)
@@ -297,7 +297,7 @@ func skipFinished(jobs []audit.Job, prev []reports.Entry) []audit.Job {
 	}
 	var out []audit.Job
 	for _, j := range jobs {
-		if !done[j.Scenario.ID+"@"+j.Device] {
+		if !done[j.Key()] {
 			out = append(out, j)
 		}
 	}
