@@ -4,15 +4,45 @@ package metrics
 
 import "time"
 
-// Status is how a run ended.
+// Status is how a run ended. The vocabulary keeps what the site did apart from what the tool could not do,
+// so that "no cancel control" is said only when the page shows there is none (README, reports/SCHEMA.md).
 type Status string
 
 const (
-	StatusOK       Status = "ok"        // the path was walked, the done state observed
-	StatusNotFound Status = "not_found" // the cancel control never appeared: a finding, not a crash
-	StatusFailed   Status = "failed"    // a step before or after the control failed (see Reason, FailedStep)
-	StatusError    Status = "error"     // the run could not be carried out (browser crash, site unreachable)
+	// StatusOK: the path was walked and the done state observed.
+	StatusOK Status = "ok"
+	// StatusNoControl: the path was walked to the control's screen, that screen is the site's own page (not
+	// an error page, not still loading, nothing left out of reach), and the control is not on it; or the
+	// scenario declares a dead end. The finding regulators look for.
+	StatusNoControl Status = "no_control"
+	// StatusBlocked: the control is there but could not be used for the whole step: covered, disabled,
+	// inert, out of the pointer's reach, moving away. A finding of its own; Reason says what blocked it.
+	StatusBlocked Status = "blocked"
+	// StatusFailed: a step other than the control did not go as the scenario says (a step's target never
+	// appeared, the done state was not observed after the control).
+	StatusFailed Status = "failed"
+	// StatusOutOfReach: the tool could not look: the login failed, the control's screen sits in a frame the
+	// tool cannot enter, the site answered with a download.
+	StatusOutOfReach Status = "out_of_reach"
+	// StatusSiteError: the site could not be audited: unreachable, reset connection, redirect loop, a
+	// page that crashed or stopped responding.
+	StatusSiteError Status = "site_error"
+	// StatusError: the tool or its browser failed (browser lost, context not opened, deadline exceeded).
+	StatusError Status = "error"
 )
+
+// Statuses lists every status, in order from the best-carried-out run to the least.
+var Statuses = []Status{StatusOK, StatusNoControl, StatusBlocked, StatusFailed, StatusOutOfReach, StatusSiteError, StatusError}
+
+// CarriedOut tells whether a run with this status measured the site: false for out_of_reach, site_error and
+// error, which exit 3 (could not be carried out).
+func (s Status) CarriedOut() bool {
+	switch s {
+	case StatusOutOfReach, StatusSiteError, StatusError:
+		return false
+	}
+	return true
+}
 
 // Result is one scenario on one device.
 type Result struct {

@@ -28,6 +28,7 @@ func Open(ctx context.Context, b Browser, sc *scenario.Scenario, device string, 
 	if opt.OfferPattern == "" {
 		opt.OfferPattern = DefaultOfferPattern
 	}
+	opt.Timing = opt.Timing.withDefaults()
 	dev, err := browser.LookupDevice(device)
 	if err != nil {
 		return nil, err

@@ -17,15 +17,6 @@ import (
 // page busy for a second between two of our calls is no page a person could use either.
 const respondTimeout = time.Second
 
-// errCrashed: the renderer of the driven page crashed or was killed.
-var errCrashed = errors.New("the page crashed: its renderer process ended")
-
-// siteError is a failure of the site itself (unreachable, redirecting in a loop, never answering): the run
-// could not be carried out, so its status is error, not a finding about the cancel path.
-type siteError struct{ msg string }
-
-func (e *siteError) Error() string { return e.msg }
-
 // health tells whether the page can still be driven: nil, errCrashed, or a "stopped responding" error.
 // Once the page is found gone the verdict sticks, and the calls that would only wait out their own
 // timeouts (screenshots, the page's text for a reason) are skipped.

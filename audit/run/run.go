@@ -46,6 +46,8 @@ type Options struct {
 	Clock  Clock
 	// OfferPattern is the regex (JS syntax, case-insensitive) that marks a retention offer on a confirm screen.
 	OfferPattern string
+	// Timing: the engine's waits; zero fields take DefaultTiming's.
+	Timing Timing
 }
 
 // DefaultOfferPattern: words of retention offers in Chinese, English and German.
@@ -65,6 +67,7 @@ func Run(ctx context.Context, b Browser, sc *scenario.Scenario, device string, o
 	if opt.OfferPattern == "" {
 		opt.OfferPattern = DefaultOfferPattern
 	}
+	opt.Timing = opt.Timing.withDefaults()
 	start := opt.Clock.Now()
 	res := &metrics.Result{
 		ScenarioID: sc.ID, Site: sc.Site, File: sc.File, ScenarioSHA256: sc.SHA256,

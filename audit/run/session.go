@@ -34,11 +34,6 @@ func (e *stepError) Error() string {
 	return fmt.Sprintf("%s step %d (line %d): %s", e.phase, e.index+1, e.line, e.msg)
 }
 
-// runError is a failure outside any step (no context could be opened, the session file is unusable).
-type runError struct{ msg string }
-
-func (e *runError) Error() string { return e.msg }
-
 // levelWatch remembers, for the action(s) since the last target appeared, whether the next target was
 // visible before them and what document the page showed.
 type levelWatch struct {
@@ -187,8 +182,6 @@ func nextCondition(steps []scenario.Step, i int, end *scenario.Condition) *scena
 	}
 	return end
 }
-
-var errNotVisible = errors.New("not visible")
 
 // stepRun is one step being carried out.
 type stepRun struct {
