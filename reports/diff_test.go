@@ -91,7 +91,7 @@ func TestDiff(t *testing.T) {
 			name: "control no longer found",
 			change: func(t *testing.T, d *Document) {
 				e := entry(t, d, "chaoji@mobile")
-				e.Status = metrics.StatusNotFound
+				e.Status = metrics.StatusNoControl
 				e.Control = nil
 				e.Metrics.ClicksToControl = nil
 			},

@@ -163,7 +163,7 @@ func (w *words) status(s metrics.Status) string {
 	switch s {
 	case metrics.StatusOK:
 		return w.StatusOK
-	case metrics.StatusNotFound:
+	case metrics.StatusNoControl:
 		return w.StatusNotFound
 	case metrics.StatusFailed:
 		return w.StatusFailed

@@ -106,7 +106,7 @@ func notMeasured(r *metrics.Result, m Metric) string {
 		return "the logged-out check was not run (set check_without_login: true in the scenario)"
 	case m.Name == "control_on_site" && r.Control != nil:
 		return "the landing page is unknown (the scenario has no login steps)"
-	case m.section != secSubscribe && r.Status == metrics.StatusNotFound:
+	case m.section != secSubscribe && r.Status == metrics.StatusNoControl:
 		return "the cancel control was never found"
 	case m.section == secSubscribe && r.Subscribe == nil:
 		return "the sign-up side was not measured (the scenario has no subscribe section)"

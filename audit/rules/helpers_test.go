@@ -116,7 +116,7 @@ func all(mods ...mod) mod {
 
 // notFound is a run whose cancel control never appeared.
 func notFound(r *metrics.Result) {
-	r.Status, r.Reason = metrics.StatusNotFound, "no element matched the control's target"
+	r.Status, r.Reason = metrics.StatusNoControl, "no element matched the control's target"
 	r.Control, r.Confirm, r.Effect = nil, nil, nil
 	r.Metrics.ClicksToControl, r.Metrics.HoversToControl, r.Metrics.LevelsToControl = nil, nil, nil
 	r.Metrics.ClicksToDone, r.Metrics.Interstitials, r.Metrics.ReachableWithoutLogin = nil, nil, nil

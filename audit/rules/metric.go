@@ -219,7 +219,7 @@ func metricTable() []Metric {
 					return boolv(true), true
 				case r.FailedStep != nil && r.FailedStep.Phase == "login":
 					return Value{}, false // the site's cancel path was never tried
-				case r.Status == metrics.StatusFailed || r.Status == metrics.StatusNotFound:
+				case r.Status == metrics.StatusFailed || r.Status == metrics.StatusNoControl:
 					return boolv(false), true
 				}
 				return Value{}, false
@@ -232,7 +232,7 @@ func metricTable() []Metric {
 				switch {
 				case r.Control != nil || r.Metrics.ClicksToControl != nil:
 					return boolv(true), true
-				case r.Status == metrics.StatusNotFound:
+				case r.Status == metrics.StatusNoControl:
 					return boolv(false), true
 				}
 				return Value{}, false // the run failed before it could look for the control

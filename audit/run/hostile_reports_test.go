@@ -32,7 +32,7 @@ func TestHostileTextInReports(t *testing.T) {
 	ok.Site = hostile + "\x1b[2J\u202eevil" // a display name is data too
 	bad := Run(context.Background(), testBrowser, hostileScenarioFor(site.URL+"/", "hostile-text.html",
 		[]scenario.Step{control(txt("不存在"))}, txt("已退订")), "desktop", Options{})
-	require.Equal(t, metrics.StatusNotFound, bad.Status)
+	require.Equal(t, metrics.StatusNoControl, bad.Status)
 	for _, raw := range []string{hostile, "\x1b[31m", "\u202e", "\u200b"} {
 		require.Contains(t, bad.Reason, raw, "the reason quotes the page as it is")
 		require.Contains(t, ok.Control.Label, raw, "the label is kept as it is")

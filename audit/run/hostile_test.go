@@ -47,7 +47,7 @@ func TestHostileSites(t *testing.T) {
 		{name: "unreachable site", base: unreachable, page: "index.html", cancel: simple,
 			status: metrics.StatusError, reason: "unreachable"},
 		{name: "connection reset mid-page", page: "reset.html", cancel: simple,
-			status: metrics.StatusNotFound, reason: "not visible"},
+			status: metrics.StatusNoControl, reason: "not visible"},
 		{name: "page that never finishes loading", page: "endless.html", cancel: simple, status: metrics.StatusOK},
 		{name: "synchronous script that never loads", page: "blocked-script.html", cancel: simple, status: metrics.StatusOK},
 		{name: "response that never starts", page: "silent.html", cancel: simple,
@@ -78,10 +78,10 @@ func TestHostileSites(t *testing.T) {
 				assert.InDelta(t, 316, res.Control.Box.Y, 1, "measured where it was clicked")
 			}},
 		{name: "control that runs away from the pointer", page: "runaway.html", cancel: simple,
-			status: metrics.StatusNotFound, reason: "moved"},
+			status: metrics.StatusNoControl, reason: "moved"},
 		{name: "overlay that swallows clicks", page: "overlay.html", cancel: simple,
-			status: metrics.StatusNotFound, reason: "covered by div#ad"},
-		{name: "disabled control", page: "disabled.html", cancel: simple, status: metrics.StatusNotFound, reason: "disabled"},
+			status: metrics.StatusNoControl, reason: "covered by div#ad"},
+		{name: "disabled control", page: "disabled.html", cancel: simple, status: metrics.StatusNoControl, reason: "disabled"},
 		{name: "aria-hidden control", page: "aria-hidden.html", cancel: simple, status: metrics.StatusOK,
 			check: func(t *testing.T, res *metrics.Result) {
 				assert.Contains(t, strings.Join(res.Notes, "\n"), "aria-hidden")

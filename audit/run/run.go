@@ -233,7 +233,7 @@ func (r *runner) fail(err error) {
 	case errors.As(err, &se):
 		res.Status = metrics.StatusFailed
 		if se.control || se.controlAhead {
-			res.Status = metrics.StatusNotFound
+			res.Status = metrics.StatusNoControl
 		}
 		if se.runtime {
 			res.Status = metrics.StatusError

@@ -163,12 +163,12 @@ func TestCounting(t *testing.T) {
 		{
 			name: "overlay that swallows the click",
 			sc:   newScenario("overlay.html", []scenario.Step{control(txt("退订"))}, txt("已退订")),
-			want: want{status: metrics.StatusNotFound},
+			want: want{status: metrics.StatusNoControl},
 		},
 		{
 			name: "control that never appears",
 			sc:   newScenario("index.html", []scenario.Step{control(txt("取消自动续费"))}, txt("已关闭")),
-			want: want{status: metrics.StatusNotFound},
+			want: want{status: metrics.StatusNoControl},
 		},
 	}
 	for _, tc := range tests {
