@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/cancelpath/cancelpath/audit/browser"
@@ -81,10 +82,11 @@ type SweepOptions struct {
 	OnResult func(i int, r *metrics.Result)
 }
 
-// recoverer is a browser that can replace itself after a crash (Pool).
+// recoverer is a browser that can replace a browser that crashed (Pool).
 type recoverer interface {
-	Generation() int
-	Recover(ctx context.Context) (bool, error)
+	run.Browser
+	OpenContext(ctx context.Context, d browser.Device, onDialog func(browser.Dialog)) (*browser.Context, error)
+	Crashed(ctx context.Context, b *browser.Browser) (bool, error)
 }
 
 // ErrInterrupted is returned by Sweep when ctx ended before every job ran.
@@ -138,36 +140,86 @@ feed:
 	return results, nil
 }
 
-// runWithRetry runs a job, and once more when its browser was lost meanwhile. nil: ctx ended during the run.
+// runWithRetry runs a job, and once more when a browser it ran on was lost meanwhile. nil: ctx ended during
+// the run.
 func runWithRetry(ctx context.Context, b run.Browser, j Job, opt run.Options) *metrics.Result {
-	rec, _ := b.(recoverer)
-	gen := 0
-	if rec != nil {
-		gen = rec.Generation()
+	rec, ok := b.(recoverer)
+	if !ok {
+		r := run.Run(ctx, b, j.Scenario, j.Device, opt)
+		if ctx.Err() != nil {
+			return nil
+		}
+		return r
 	}
-	r := run.Run(ctx, b, j.Scenario, j.Device, opt)
+	l := &lease{rec: rec, ctx: ctx}
+	r := run.Run(ctx, l, j.Scenario, j.Device, opt)
 	if ctx.Err() != nil {
 		return nil
 	}
 	// A lost browser can look like anything from inside the run (a wait that never ends reads as
-	// not_found), so every run that did not end ok asks whether its browser is still there.
-	if r.Status == metrics.StatusOK || rec == nil {
+	// not_found), so every run that did not end ok asks whether its browsers are still there.
+	if r.Status == metrics.StatusOK {
 		return r
 	}
-	replaced, err := rec.Recover(ctx)
+	lost, err := l.lost(ctx)
+	if ctx.Err() != nil {
+		return nil
+	}
 	if err != nil {
 		r.Notes = append(r.Notes, err.Error())
 		return r
 	}
-	if !replaced && rec.Generation() == gen {
+	if !lost {
 		return r // the browser is fine: the site failed, not the browser
 	}
 	first := r.Reason
-	r = run.Run(ctx, b, j.Scenario, j.Device, opt)
+	r = run.Run(ctx, &lease{rec: rec, ctx: ctx}, j.Scenario, j.Device, opt)
 	if ctx.Err() != nil {
 		return nil
 	}
 	r.Attempts = 2
 	r.Notes = append(r.Notes, "first attempt lost its browser: "+first)
 	return r
+}
+
+// lease is the pool as one run sees it: it opens the run's contexts with the sweep's ctx and remembers the
+// browsers they were opened on, so that only a crash of those counts against the run (not that of another
+// browser of the pool).
+type lease struct {
+	rec recoverer
+	ctx context.Context
+
+	mu   sync.Mutex
+	used []*browser.Browser
+}
+
+func (l *lease) NewContext(d browser.Device, onDialog func(browser.Dialog)) (*browser.Context, error) {
+	c, err := l.rec.OpenContext(l.ctx, d, onDialog)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !slices.Contains(l.used, c.Browser()) {
+		l.used = append(l.used, c.Browser())
+	}
+	return c, nil
+}
+
+func (l *lease) Version() string { return l.rec.Version() }
+
+// lost tells whether a browser the run used crashed (it is replaced by then); err: its relaunch failed.
+func (l *lease) lost(ctx context.Context) (bool, error) {
+	l.mu.Lock()
+	used := slices.Clone(l.used)
+	l.mu.Unlock()
+	lost := false
+	for _, b := range used {
+		crashed, err := l.rec.Crashed(ctx, b)
+		if err != nil {
+			return crashed, err
+		}
+		lost = lost || crashed
+	}
+	return lost, nil
 }

@@ -175,15 +175,37 @@ func ordinal(metric, o, n string, order ...string) comparison {
 	return c
 }
 
+// statusOrder ranks the statuses by how far a person gets: not carried out (nothing is known) below the
+// findings, which go from no control at all, to a control that cannot be used, to a run that got past the
+// control or stopped at another step; ok on top.
+var statusOrder = map[metrics.Status]float64{
+	metrics.StatusOutOfReach: 0, metrics.StatusSiteError: 0, metrics.StatusError: 0,
+	metrics.StatusNoControl: 1, metrics.StatusBlocked: 2, metrics.StatusFailed: 3,
+	metrics.StatusOK: 4,
+}
+
+// statusCmp compares two statuses. Leaving ok is worse and reaching it better, whatever the other status:
+// a run that can no longer be carried out is a regression the gate must not miss. Between two findings
+// the order decides (blocked → no_control is worse). A move to or from a run that was not carried out, from
+// a finding, is only "changed": one side measured nothing, so neither is known to be better.
+func statusCmp(o, n metrics.Status) comparison {
+	c := comparison{metric: "status", old: string(o), new: string(n), oldV: math.NaN(), newV: math.NaN(), higher: true}
+	ov, oKnown := statusOrder[o]
+	nv, nKnown := statusOrder[n]
+	bothNotOK := o != metrics.StatusOK && n != metrics.StatusOK
+	if !oKnown || !nKnown || (bothNotOK && (!o.CarriedOut() || !n.CarriedOut())) {
+		c.neutral = true // both left unmeasured: a changed name is a "changed" row
+		return c
+	}
+	c.oldV, c.newV = ov, nv
+	return c
+}
+
 func diffEntry(o, n *Entry) []DiffRow {
 	var cs []comparison
 	add := func(c ...comparison) { cs = append(cs, c...) }
 
-	st := ordinal("status", string(o.Status), string(n.Status), "error", "not_found", "failed", "ok")
-	if o.Status != metrics.StatusOK && n.Status != metrics.StatusOK {
-		st.neutral = true
-	}
-	add(st)
+	add(statusCmp(o.Status, n.Status))
 	add(intCmp("clicks_to_control", o.Metrics.ClicksToControl, n.Metrics.ClicksToControl),
 		intCmp("hovers_to_control", o.Metrics.HoversToControl, n.Metrics.HoversToControl),
 		intCmp("levels_to_control", o.Metrics.LevelsToControl, n.Metrics.LevelsToControl),

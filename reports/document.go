@@ -8,8 +8,9 @@ import (
 	"github.com/cancelpath/cancelpath/audit/rules"
 )
 
-// SchemaVersion of the JSON document; bump the major part on any breaking change.
-const SchemaVersion = "1.0"
+// SchemaVersion of the JSON document; bump the major part on any breaking change. 2.0 replaced the status
+// not_found by no_control, blocked, out_of_reach and site_error (see upgrade.go for reading 1.x).
+const SchemaVersion = "2.0"
 
 // Document is a whole audit: what every format is rendered from, and what `report` and `diff` read back.
 type Document struct {

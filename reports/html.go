@@ -44,7 +44,8 @@ func renderHTML(w io.Writer, doc *Document, opt Options) error {
 	}
 	imgs := newImager(opt.BaseDir)
 	defer imgs.close()
-	data := htmlReport{W: wd, HTMLLang: map[string]string{"en": "en", "zh": "zh-CN"}[wd.Lang]}
+	data := htmlReport{W: wd, HTMLLang: map[string]string{"en": "en", "zh": "zh-CN"}[wd.Lang],
+		Definitions: append(append([]string{}, wd.Definitions...), wd.statusDefinitions()...)}
 	if doc.Tool.Name != "" {
 		data.Generated = generatedLine(doc, wd)
 	}
@@ -71,10 +72,12 @@ type htmlReport struct {
 	W         *words
 	HTMLLang  string
 	Generated string
-	Packs     []string
-	Rows      []htmlRow
-	Sites     []htmlSite
-	Linked    bool
+	// Definitions are the "How to read" lines: the words' definitions, then what each status means.
+	Definitions []string
+	Packs       []string
+	Rows        []htmlRow
+	Sites       []htmlSite
+	Linked      bool
 }
 
 type htmlRow struct {
@@ -88,6 +91,7 @@ type htmlRow struct {
 type htmlSite struct {
 	Anchor, Site, Device, Viewport, Rank string
 	Status, StatusText, Reason           string
+	StatusMeaning                        string
 	Score, Grade, GradeClass             string
 	Scores                               []htmlScore
 	Metrics                              []htmlKV
@@ -180,7 +184,8 @@ func htmlSiteFor(e *Entry, wd *words, anchor string, imgs *imager) htmlSite {
 		Anchor: anchor, Site: Clean(e.Site), Device: wd.device(e.Device.Name),
 		Viewport: fmt.Sprintf("%d×%d", e.Device.Width, e.Device.Height),
 		Rank:     rankText(e, wd), Status: string(e.Status), StatusText: wd.status(e.Status),
-		Reason: Clean(e.Reason), Score: nonEmpty(scoreText(e), "-"), Grade: nonEmpty(Clean(e.Grade), "-"),
+		StatusMeaning: wd.statusMeaning(e.Status),
+		Reason:        Clean(e.Reason), Score: nonEmpty(scoreText(e), "-"), Grade: nonEmpty(Clean(e.Grade), "-"),
 		GradeClass: gradeClass(e.Grade),
 	}
 	for _, sc := range e.Scores {

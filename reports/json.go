@@ -57,8 +57,9 @@ func (e Entry) normalized() Entry {
 	return e
 }
 
-// ReadDocument reads a results.json written by any 1.x version of cancelpath. A document of another major
-// schema version is refused rather than misread.
+// ReadDocument reads a results.json written by any 1.x or 2.x version of cancelpath. A 1.x document is
+// upgraded to this version as it is read (upgradeV1). A document of another major schema version is
+// refused rather than misread.
 func ReadDocument(path string) (*Document, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -72,17 +73,22 @@ func ReadDocument(path string) (*Document, error) {
 	if err := checkSchemaVersion(doc.SchemaVersion); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if majorOf(doc.SchemaVersion) == "1" {
+		upgradeV1(&doc)
+	}
 	return &doc, nil
 }
 
-// checkSchemaVersion accepts any version with this package's major part: minor versions only add fields.
+func majorOf(v string) string { m, _, _ := strings.Cut(v, "."); return m }
+
+// checkSchemaVersion accepts any version with this package's major part (minor versions only add fields),
+// and 1.x, which ReadDocument upgrades.
 func checkSchemaVersion(v string) error {
 	if v == "" {
 		return fmt.Errorf("no schema_version: not a cancelpath results document")
 	}
-	major := func(s string) string { m, _, _ := strings.Cut(s, "."); return m }
-	if major(v) != major(SchemaVersion) {
-		return fmt.Errorf("schema_version %s is not supported (this cancelpath reads %s.x)", v, major(SchemaVersion))
+	if m := majorOf(v); m != majorOf(SchemaVersion) && m != "1" {
+		return fmt.Errorf("schema_version %s is not supported (this cancelpath reads 1.x and %s.x)", v, majorOf(SchemaVersion))
 	}
 	return nil
 }

@@ -91,7 +91,7 @@ func (w *JSONLWriter) Close() error {
 	return nil
 }
 
-// ReadJSONL reads the entries of a JSON Lines stream in file order. A last line without its newline that
+// ReadJSONL reads the entries of a JSON Lines stream in file order, 1.x statuses upgraded (upgrade.go). A last line without its newline that
 // does not parse is what a killed sweep leaves behind: it is dropped. A bad line anywhere else is an error.
 func ReadJSONL(path string) ([]Entry, error) {
 	f, err := os.Open(path)
@@ -115,6 +115,7 @@ func ReadJSONL(path string) ([]Entry, error) {
 				}
 				return nil, fmt.Errorf("%s:%d: %w", path, n, perr)
 			}
+			upgradeEntryV1(&e) // a stream written by 1.x
 			entries = append(entries, e)
 		}
 		if !complete {

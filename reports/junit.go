@@ -18,7 +18,8 @@ import (
 //     a vacated rule never fails a build;
 //   - could_not_measure → <error>: the check did not run, which never counts as a pass;
 //   - not_applicable → <skipped>;
-//   - the run test case fails for not_found and failed (a finding) and errors for error.
+//   - the run test case fails for no_control, blocked and failed (findings about the site's path) and errors
+//     for out_of_reach, site_error and error (the run was not carried out: nothing was measured).
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -136,16 +137,29 @@ func junitRunCase(e *Entry, key string) junitCase {
 	if e.FailedStep != nil {
 		c.Line = e.FailedStep.Line
 	}
-	text := Clean(e.Reason)
+	if e.Status == metrics.StatusOK {
+		return c
+	}
+	status := Clean(string(e.Status))
+	text := status
+	if m := english().statusMeaning(e.Status); m != "" {
+		text += ": " + m
+	}
+	if r := Clean(e.Reason); r != "" {
+		text += "\nreason: " + r
+	}
 	if e.FailedStep != nil {
 		text += fmt.Sprintf("\nstep: %s %d (line %d)", Clean(e.FailedStep.Phase), e.FailedStep.Index, e.FailedStep.Line)
 	}
-	switch e.Status {
-	case metrics.StatusOK:
-	case metrics.StatusError:
-		c.Error = &junitProblem{Message: string(e.Status) + ": " + Clean(e.Reason), Type: string(e.Status), Text: text}
-	default:
-		c.Failure = &junitProblem{Message: string(e.Status) + ": " + Clean(e.Reason), Type: string(e.Status), Text: text}
+	msg := status
+	if r := Clean(e.Reason); r != "" {
+		msg += ": " + r
+	}
+	p := &junitProblem{Message: msg, Type: status, Text: text}
+	if e.Status.CarriedOut() {
+		c.Failure = p
+	} else {
+		c.Error = p
 	}
 	return c
 }

@@ -3,17 +3,17 @@ package reports
 import (
 	"cmp"
 	"slices"
-
-	"github.com/cancelpath/cancelpath/audit/metrics"
 )
 
 // RankEntries sets Rank on every entry: 1 for the highest Overall score, equal scores sharing a rank
-// (1, 1, 3). A run that could not be carried out (status error) measured nothing and gets rank 0 (unranked).
+// (1, 1, 3). A run that was not carried out (out_of_reach, site_error, error) measured nothing and gets
+// rank 0 (unranked): its score of could-not-measure verdicts says nothing about the site. The findings
+// (no_control, blocked, failed) are ranked: they are what the table is for.
 func RankEntries(entries []Entry) {
 	idx := make([]int, 0, len(entries))
 	for i := range entries {
 		entries[i].Rank = 0
-		if entries[i].Status != metrics.StatusError {
+		if entries[i].Status.CarriedOut() {
 			idx = append(idx, i)
 		}
 	}

@@ -131,16 +131,19 @@ func Cut(s string, width int) string {
 // CleanCut is Clean followed by Cut, for table cells.
 func CleanCut(s string, width int) string { return Cut(Clean(s), width) }
 
-// escapeFormatChars rewrites Unicode format characters (bidi controls, zero-width characters) and line
-// separators in encoded JSON as \u escapes. The JSON stays equal in value, but a person reading the file in
-// a terminal or an editor sees the escape instead of text that reorders itself. Such characters can only
-// occur inside JSON strings, so the rewrite cannot touch the structure.
+// escapeFormatChars rewrites, in encoded JSON, what Go's encoder leaves raw but a terminal or an editor acts
+// on: the C1 control characters U+0080–U+009F (U+009B is an 8-bit CSI, the start of a terminal escape
+// sequence) and DEL, Unicode format characters (bidi controls, zero-width characters) and line separators.
+// Each becomes a \u escape, as the encoder already writes the C0 controls (U+0000–U+001F): the JSON stays
+// equal in value, the site's text is kept exactly, and a person reading the file sees the escape instead of
+// text that reorders itself or drives the terminal. Such characters can only occur inside JSON strings, so
+// the rewrite cannot touch the structure.
 func escapeFormatChars(js []byte) []byte {
 	var out []byte
 	last := 0
 	for i := 0; i < len(js); {
 		r, size := utf8.DecodeRune(js[i:])
-		if r < utf8.RuneSelf || !(unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029) {
+		if !needsJSONEscape(r) {
 			i += size
 			continue
 		}
@@ -161,6 +164,17 @@ func escapeFormatChars(js []byte) []byte {
 		return js
 	}
 	return append(out, js[last:]...)
+}
+
+// needsJSONEscape: DEL, a C1 control, a format character or a line or paragraph separator.
+func needsJSONEscape(r rune) bool {
+	switch {
+	case r == 0x7f || (r >= 0x80 && r <= 0x9f):
+		return true
+	case r < utf8.RuneSelf:
+		return false
+	}
+	return unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029
 }
 
 func appendU(b []byte, r rune) []byte {

@@ -10,12 +10,16 @@ import (
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
 )
 
 // SARIF 2.1.0 for code-scanning UIs. Each rule that produced a verdict becomes a reporting descriptor whose
 // help text and properties carry its citation, basis and threshold; each failed (or unmeasurable) verdict
-// becomes a result located at the scenario file's line of the step it concerns.
+// becomes a result located at the scenario file's line of the step it concerns. The run itself is reported
+// like JUnit's run test case: a run that ended in a finding (no_control, blocked, failed) is a result of the
+// descriptor cancelpath.run; a run that was not carried out (out_of_reach, site_error, error) is a tool
+// execution notification of level error, and the invocation is then not successful.
 
 const sarifInfoURI = "https://github.com/cancelpath/cancelpath"
 
@@ -30,8 +34,22 @@ func renderSARIF(w io.Writer, doc *Document) error {
 	report.AddRun(run)
 
 	ruleIndex := map[string]int{}
+	ok := true
+	var notes []*sarif.Notification
 	for i := range doc.Results {
 		e := &doc.Results[i]
+		switch {
+		case e.Status == metrics.StatusOK:
+		case !e.Status.CarriedOut():
+			ok = false
+			notes = append(notes, sarifNotCarriedOut(e))
+		default:
+			if _, seen := ruleIndex[runRuleID]; !seen {
+				ruleIndex[runRuleID] = len(driver.Rules)
+				driver.Rules = append(driver.Rules, sarifRunRule())
+			}
+			run.AddResult(sarifRunResult(e, ruleIndex[runRuleID]))
+		}
 		for j := range e.Verdicts {
 			v := &e.Verdicts[j]
 			if _, ok := ruleIndex[v.RuleID]; !ok {
@@ -44,7 +62,8 @@ func renderSARIF(w io.Writer, doc *Document) error {
 			run.AddResult(sarifResult(e, v, ruleIndex[v.RuleID]))
 		}
 	}
-	inv := run.AddInvocation(true)
+	inv := run.AddInvocation(ok)
+	inv.ToolExecutionNotifications = notes
 	if !doc.StartedAt.IsZero() {
 		inv.WithStartTimeUTC(doc.StartedAt.UTC())
 	}
@@ -223,6 +242,90 @@ func sarifResult(e *Entry, v *rules.Verdict, index int) *sarif.Result {
 	}
 	r.Properties = props
 	return r
+}
+
+// runRuleID is the descriptor of the run itself: did the path reach a usable control and the done state?
+const runRuleID = "cancelpath.run"
+
+func sarifRunRule() *sarif.ReportingDescriptor {
+	wd := english()
+	var text, md strings.Builder
+	text.WriteString("The cancel path reaches a usable cancel control and the done state.\n")
+	md.WriteString("**The cancel path reaches a usable cancel control and the done state.**\n\n")
+	for _, st := range []metrics.Status{metrics.StatusNoControl, metrics.StatusBlocked, metrics.StatusFailed} {
+		fmt.Fprintf(&text, "%s: %s\n", st, wd.statusMeaning(st))
+		fmt.Fprintf(&md, "- `%s`: %s\n", st, mdEscape(wd.statusMeaning(st)))
+	}
+	return sarif.NewRule(runRuleID).
+		WithName(runRuleID).
+		WithShortDescription(sarif.NewMultiformatMessageString("The cancel path reaches a usable cancel control and the done state")).
+		WithFullDescription(sarif.NewMultiformatMessageString("A run that ended no_control, blocked or failed: a finding about the site's cancel path, before any rule.")).
+		WithHelp(sarif.NewMultiformatMessageString(strings.TrimSuffix(text.String(), "\n")).WithMarkdown(strings.TrimSuffix(md.String(), "\n"))).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel("error")).
+		WithProperties(sarif.Properties{"tags": []string{"cancelpath", "run"}})
+}
+
+// runLevel: a missing or blocked control is an error; a step that did not go as written may be the
+// scenario's fault as much as the site's, a warning.
+func runLevel(s metrics.Status) string {
+	if s == metrics.StatusFailed {
+		return "warning"
+	}
+	return "error"
+}
+
+// runMessage is "site (key): status: what it means — reason".
+func runMessage(e *Entry) string {
+	msg := fmt.Sprintf("%s (%s): %s", Clean(e.Site), Clean(e.Key()), Clean(string(e.Status)))
+	if m := english().statusMeaning(e.Status); m != "" {
+		msg += ": " + m
+	}
+	if r := Clean(e.Reason); r != "" {
+		msg += " — " + r
+	}
+	return msg
+}
+
+// runLocation is the failed step's line in the scenario file, else line 1.
+func runLocation(e *Entry) *sarif.Location {
+	line := 1
+	if e.FailedStep != nil && e.FailedStep.Line > 0 {
+		line = e.FailedStep.Line
+	}
+	return sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+		WithArtifactLocation(sarifArtifact(e.File)).
+		WithRegion(sarif.NewRegion().WithStartLine(line)))
+}
+
+func sarifRunResult(e *Entry, index int) *sarif.Result {
+	r := sarif.NewRuleResult(runRuleID).
+		WithRuleIndex(index).
+		WithLevel(runLevel(e.Status)).
+		WithMessage(sarif.NewTextMessage(runMessage(e))).
+		WithLocations([]*sarif.Location{runLocation(e)})
+	r.WithPartialFingerPrints(map[string]interface{}{"cancelpathFinding/v1": Clean(e.Key()) + "/" + runRuleID})
+	r.Properties = sarif.Properties{
+		"site":     Clean(e.Site),
+		"scenario": Clean(e.ScenarioID),
+		"device":   Clean(e.Device.Name),
+		"status":   Clean(string(e.Status)),
+	}
+	return r
+}
+
+// sarifNotCarriedOut reports a run that measured nothing: a problem of the audit, not a finding on the site.
+func sarifNotCarriedOut(e *Entry) *sarif.Notification {
+	n := sarif.NewNotification().
+		WithLevel("error").
+		WithTextMessage(runMessage(e)).
+		WithLocations([]*sarif.Location{runLocation(e)})
+	n.Properties = sarif.Properties{
+		"site":     Clean(e.Site),
+		"scenario": Clean(e.ScenarioID),
+		"device":   Clean(e.Device.Name),
+		"status":   Clean(string(e.Status)),
+	}
+	return n
 }
 
 // sarifArtifact points at the scenario file: relative paths (as the audit was given them, normally from the

@@ -17,11 +17,14 @@ type words struct {
 	ClicksShort, LevelsShort, HoversShort, InterstitialsShort string
 	Legend                                                    string
 
-	Status                                              string
-	StatusOK, StatusNotFound, StatusFailed, StatusError string
-	TargetPass, TargetSpacing, TargetFail               string
-	EffectPassed, EffectFailed, NotChecked              string
-	DesktopName, MobileName                             string
+	// Status names a run's status in a cell; StatusMeanings says in a sentence what each status means.
+	Status                                                 string
+	StatusOK, StatusNoControl, StatusBlocked, StatusFailed string
+	StatusOutOfReach, StatusSiteError, StatusError         string
+	StatusMeanings                                         map[metrics.Status]string
+	TargetPass, TargetSpacing, TargetFail                  string
+	EffectPassed, EffectFailed, NotChecked                 string
+	DesktopName, MobileName                                string
 
 	Title, Subtitle, Intro, Generated, Packs       string
 	Ranking, Findings, NoFindings                  string
@@ -68,7 +71,17 @@ func english() *words {
 			"Hov: hovers needed (touch screens cannot hover). Int: screens between the cancel control and done " +
 			"(retention offers, surveys). Control: the cancel control's size in CSS px. Target: WCAG 2.5.8 target " +
 			"size (24×24 px; spacing = smaller, but passes by spacing). Effect: auto-renewal really off afterwards.",
-		Status: "Status", StatusOK: "ok", StatusNotFound: "not found", StatusFailed: "failed", StatusError: "error",
+		Status: "Status", StatusOK: "ok", StatusNoControl: "no control", StatusBlocked: "blocked", StatusFailed: "failed",
+		StatusOutOfReach: "out of reach", StatusSiteError: "site error", StatusError: "tool error",
+		StatusMeanings: map[metrics.Status]string{
+			metrics.StatusOK:         "the path was walked to the done state",
+			metrics.StatusNoControl:  "the path was walked to the cancel control's screen and the control is not there (or the scenario declares a dead end)",
+			metrics.StatusBlocked:    "the cancel control is there but could not be used: covered, disabled, inert or moving away",
+			metrics.StatusFailed:     "a step other than the cancel control did not go as the scenario says",
+			metrics.StatusOutOfReach: "the tool could not look (login failed, a frame it cannot enter, a download): nothing was measured",
+			metrics.StatusSiteError:  "the site could not be audited (unreachable, connection reset, redirect loop, crashed or frozen page): nothing was measured",
+			metrics.StatusError:      "the tool or its browser failed: nothing was measured",
+		},
 		TargetPass: "pass", TargetSpacing: "spacing", TargetFail: "fail",
 		EffectPassed: "off", EffectFailed: "still on", NotChecked: "-",
 		DesktopName: "desktop", MobileName: "mobile",
@@ -118,7 +131,17 @@ func chinese() *words {
 		Legend: "点击：从登录后首页到取消控件的点击次数。层级：途经的菜单层级。悬停：需要的鼠标悬停（触屏无法悬停）。" +
 			"挽留：点击取消控件后到完成前的页面（挽留优惠、问卷）。控件：取消控件的尺寸（CSS 像素）。" +
 			"区域：WCAG 2.5.8 目标尺寸（24×24 像素；间距＝较小但间距达标）。生效：之后自动续费确已关闭。",
-		Status: "状态", StatusOK: "正常", StatusNotFound: "未找到", StatusFailed: "步骤失败", StatusError: "出错",
+		Status: "状态", StatusOK: "正常", StatusNoControl: "无取消控件", StatusBlocked: "控件受阻", StatusFailed: "步骤失败",
+		StatusOutOfReach: "无法查看", StatusSiteError: "网站出错", StatusError: "工具出错",
+		StatusMeanings: map[metrics.Status]string{
+			metrics.StatusOK:         "沿路径走到了完成状态",
+			metrics.StatusNoControl:  "已走到取消控件所在的页面，页面上却没有取消控件（或场景声明此路不通）",
+			metrics.StatusBlocked:    "取消控件在页面上，但无法使用：被遮挡、被禁用、不可交互或躲开指针",
+			metrics.StatusFailed:     "取消控件以外的某一步没有按场景进行",
+			metrics.StatusOutOfReach: "工具无法查看（登录失败、无法进入的框架、下载）：没有测量任何内容",
+			metrics.StatusSiteError:  "网站无法审计（无法访问、连接被重置、重定向循环、页面崩溃或卡死）：没有测量任何内容",
+			metrics.StatusError:      "工具或其浏览器出错：没有测量任何内容",
+		},
 		TargetPass: "达标", TargetSpacing: "间距", TargetFail: "不达标",
 		EffectPassed: "已关闭", EffectFailed: "仍开启", NotChecked: "-",
 		DesktopName: "电脑", MobileName: "手机",
@@ -164,13 +187,37 @@ func (w *words) status(s metrics.Status) string {
 	case metrics.StatusOK:
 		return w.StatusOK
 	case metrics.StatusNoControl:
-		return w.StatusNotFound
+		return w.StatusNoControl
+	case metrics.StatusBlocked:
+		return w.StatusBlocked
 	case metrics.StatusFailed:
 		return w.StatusFailed
+	case metrics.StatusOutOfReach:
+		return w.StatusOutOfReach
+	case metrics.StatusSiteError:
+		return w.StatusSiteError
 	case metrics.StatusError:
 		return w.StatusError
 	}
 	return Clean(string(s))
+}
+
+// statusMeaning says what a status means, or "" for one this version does not know.
+func (w *words) statusMeaning(s metrics.Status) string { return w.StatusMeanings[s] }
+
+// statusDefinitions are the "How to read" lines for the statuses other than ok, in metrics.Statuses order.
+func (w *words) statusDefinitions() []string {
+	colon, stop := ": ", "."
+	if w.Lang == "zh" {
+		colon, stop = "：", "。"
+	}
+	var out []string
+	for _, s := range metrics.Statuses {
+		if s != metrics.StatusOK {
+			out = append(out, w.status(s)+colon+w.statusMeaning(s)+stop)
+		}
+	}
+	return out
 }
 
 // device names a device; unknown names are data and shown cleaned.

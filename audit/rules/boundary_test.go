@@ -21,6 +21,7 @@ func boundaries() map[string]boundary {
 	)
 	present := noop
 	exists := boundary{present, notFound}
+	usable := boundary{present, blocked}
 	effectOK := boundary{effect(true), effect(false)}
 	precheck := boundary{prechecked(false), prechecked(true)}
 	inAccount := boundary{controlURL(onSite), controlURL(accountant)}
@@ -33,6 +34,7 @@ func boundaries() map[string]boundary {
 	return map[string]boundary{
 		// China.
 		"cn.control-exists":         exists,
+		"cn.control-usable":         usable,
 		"cn.control-on-site":        {controlURL(onSite), controlURL(offSite)},
 		"cn.control-in-account":     inAccount,
 		"cn.clicks-to-control":      {clicksToControl(3), clicksToControl(4)},
@@ -56,6 +58,7 @@ func boundaries() map[string]boundary {
 
 		// Germany.
 		"de.button-exists":     exists,
+		"de.button-usable":     usable,
 		"de.button-label":      {controlLabel("Vertrag kündigen"), controlLabel("Kündigungsabsicht abschicken")},
 		"de.button-readable":   {contrast(4.5), contrast(4.49)},
 		"de.button-direct":     {clicksToControl(1), clicksToControl(2)},
@@ -68,6 +71,7 @@ func boundaries() map[string]boundary {
 
 		// California.
 		"us-ca.control-exists":           exists,
+		"us-ca.control-usable":           usable,
 		"us-ca.control-in-account":       inAccount,
 		"us-ca.control-prominent":        visible,
 		"us-ca.no-harder-than-subscribe": noHarder,
@@ -80,6 +84,7 @@ func boundaries() map[string]boundary {
 
 		// United States, federal.
 		"us-ftc.simple-mechanism":         exists,
+		"us-ftc.mechanism-usable":         usable,
 		"us-ftc.no-harder-than-subscribe": noHarder,
 		"us-ftc.terms-disclosed":          usTerms,
 		"us-ftc.express-consent":          precheck,

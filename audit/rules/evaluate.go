@@ -30,9 +30,9 @@ func evaluateRule(p *Pack, rule *Rule, r *metrics.Result) Verdict {
 		Jurisdiction: rule.Jurisdiction, RuleStatus: status, StatusNote: note,
 		Threshold: rule.Check.threshold(nil), Metric: firstMetric(rule.Check),
 	}
-	if r.Status == metrics.StatusError {
+	if !r.Status.CarriedOut() {
 		v.Outcome = CouldNotMeasure
-		v.Message = "the run could not be carried out: " + r.Reason
+		v.Message = statusExplanation(r)
 		return v
 	}
 	if rule.When != nil {

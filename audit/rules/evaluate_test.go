@@ -46,7 +46,7 @@ func TestRulesControlNotFound(t *testing.T) {
 	for _, id := range []string{"cn.control-size", "cn.control-in-account", "cn.clicks-to-control", "wcag.2.5.8"} {
 		v := verdictFor(t, packs, id, r)
 		assert.Equal(t, CouldNotMeasure, v.Outcome, id)
-		assert.Equal(t, "not measured: the cancel control was never found", v.Message, id)
+		assert.Equal(t, "not measured: the cancel control is not there: no element matched the control's target", v.Message, id)
 	}
 	// The sign-up side was measured in its own context and still counts.
 	assert.Equal(t, Pass, verdictFor(t, packs, "cn.no-precheck", r).Outcome)
@@ -78,7 +78,94 @@ func TestRulesFailedRunExplainsWhatIsMissing(t *testing.T) {
 	assert.Equal(t, Fail, verdictFor(t, packs, "cn.effect", base(effect(false))).Outcome)
 	v = verdictFor(t, packs, "cn.effect", r)
 	assert.Equal(t, CouldNotMeasure, v.Outcome)
+	assert.Equal(t, "not measured: the run failed at cancel step 1 (line 18): target 确认关闭 not visible after 5s", v.Message,
+		"the status, not a missing effect section, is why nothing was checked")
+
+	v = verdictFor(t, packs, "cn.effect", base(func(r *metrics.Result) { r.Effect = nil }))
 	assert.Equal(t, "not measured: no effect check ran (the scenario has no effect section, or the done state was not reached)", v.Message)
+}
+
+// Each status decides what the status-derived metrics say, and the verdicts name the status truthfully: a
+// control is "missing" only when the run walked to its screen and it was not there.
+func TestRulesStatuses(t *testing.T) {
+	type want struct {
+		found, usable, done string // "true", "false", or "" for not measured
+		exists, usableRule  Outcome
+		message             string // of cn.control-size (a property of the control)
+	}
+	tests := []struct {
+		name string
+		r    *metrics.Result
+		want want
+	}{
+		{"ok", base(), want{"true", "true", "true", Pass, Pass, ""}},
+		{"no_control", base(notFound), want{"false", "", "false", Fail, NotApplicable,
+			"not measured: the cancel control is not there: no element matched the control's target"}},
+		{"blocked", base(blocked), want{"true", "false", "false", Pass, Fail,
+			`not measured: the control is there but blocked: text="退订" is covered by div#ad: a click at its centre would hit that instead (still so after 2s)`}},
+		{"failed after the control", base(func(r *metrics.Result) {
+			r.Status, r.Reason = metrics.StatusFailed, "target 确认关闭 not visible after 5s"
+			r.FailedStep = &metrics.StepRef{Phase: "cancel", Index: 1, Line: 18}
+			r.Metrics.ClicksToDone, r.Effect = nil, nil
+		}), want{"true", "true", "false", Pass, Pass, ""}},
+		{"failed before the control", base(failedBefore), want{"", "", "", CouldNotMeasure, CouldNotMeasure,
+			`not measured: the run failed at cancel step 0 (line 15): text="我的": not visible within 2s`}},
+		// The runs that measured nothing: whatever they recorded on the way, every rule could not measure.
+		{"out_of_reach", base(failedBefore, status(metrics.StatusOutOfReach, "the login failed: 我的 not visible")),
+			want{"", "", "", CouldNotMeasure, CouldNotMeasure, "the run could not look: the login failed: 我的 not visible"}},
+		{"site_error", base(failedBefore, status(metrics.StatusSiteError, "net::ERR_CONNECTION_RESET")),
+			want{"", "", "", CouldNotMeasure, CouldNotMeasure, "the site could not be audited: net::ERR_CONNECTION_RESET"}},
+		{"error", base(failedBefore, status(metrics.StatusError, "browser lost")),
+			want{"", "", "", CouldNotMeasure, CouldNotMeasure, "the run could not be carried out: browser lost"}},
+	}
+	packs := bundled(t)
+	read := func(r *metrics.Result, name string) string {
+		m, ok := LookupMetric(name)
+		require.True(t, ok, name)
+		v, ok := m.Value(r)
+		if !ok {
+			return ""
+		}
+		return v.String()
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want.found, read(tt.r, "control_found"), "control_found")
+			assert.Equal(t, tt.want.usable, read(tt.r, "control_usable"), "control_usable")
+			assert.Equal(t, tt.want.done, read(tt.r, "done_reached"), "done_reached")
+			for _, id := range []string{"cn.control-exists", "de.button-exists", "us-ca.control-exists", "us-ftc.simple-mechanism"} {
+				assert.Equal(t, tt.want.exists, verdictFor(t, packs, id, tt.r).Outcome, id)
+			}
+			for _, id := range []string{"cn.control-usable", "de.button-usable", "us-ca.control-usable", "us-ftc.mechanism-usable"} {
+				assert.Equal(t, tt.want.usableRule, verdictFor(t, packs, id, tt.r).Outcome, id)
+			}
+			if tt.want.message != "" {
+				assert.Equal(t, tt.want.message, verdictFor(t, packs, "cn.control-size", tt.r).Message)
+			}
+			assert.Equal(t, tt.want.found == "true", ControlReached(tt.r), "ControlReached")
+		})
+	}
+}
+
+func TestRulesBlockedControlCapsTheScore(t *testing.T) {
+	packs := bundled(t)
+	_, scores := Evaluate(packs, base(blocked))
+	for _, c := range []struct{ pack, rule string }{
+		{"cn", "cn.control-usable"}, {"de", "de.button-usable"}, {"us-ca", "us-ca.control-usable"}, {"us-ftc", "us-ftc.mechanism-usable"},
+	} {
+		s := scoreFor(t, scores, c.pack)
+		require.NotNil(t, s.Cap, c.pack)
+		assert.Equal(t, 49.0, *s.Cap, c.pack)
+		assert.Equal(t, c.rule, s.CapRule, c.pack)
+		assert.Equal(t, "F", s.Grade, c.pack)
+	}
+	// A gate weighs nothing: where the control could be clicked, the scores are what they were without it.
+	_, ok := Evaluate(packs, base(clicksToControl(5)))
+	for _, s := range ok {
+		if s.Pack == "cn" {
+			assert.Equal(t, 94.7, s.Score, "71 of 75: the weights of the pack without the gate")
+		}
+	}
 }
 
 func TestRulesWhenMakesARuleNotApplicable(t *testing.T) {

@@ -97,30 +97,58 @@ func (m Metric) evidence(r *metrics.Result) evidence {
 	return e
 }
 
-// notMeasured explains why a metric has no value in r.
+// notMeasured explains why a metric has no value in r. For a run that did not end ok the status is the
+// reason, named as it is: a missing control, a blocked one and a run that could not look are different
+// findings.
 func notMeasured(r *metrics.Result, m Metric) string {
 	switch {
-	case r.Status == metrics.StatusError:
-		return "the run could not be carried out: " + r.Reason
+	case !r.Status.CarriedOut():
+		return statusExplanation(r)
 	case m.Name == "reachable_without_login":
 		return "the logged-out check was not run (set check_without_login: true in the scenario)"
 	case m.Name == "control_on_site" && r.Control != nil:
 		return "the landing page is unknown (the scenario has no login steps)"
-	case m.section != secSubscribe && r.Status == metrics.StatusNoControl:
-		return "the cancel control was never found"
 	case m.section == secSubscribe && r.Subscribe == nil:
 		return "the sign-up side was not measured (the scenario has no subscribe section)"
 	case m.section == secSubscribe && r.Subscribe.Status != metrics.StatusOK && r.Subscribe.Status != "":
-		return fmt.Sprintf("the sign-up side ended %s: %s", r.Subscribe.Status, r.Subscribe.Reason)
+		return withReason(fmt.Sprintf("the sign-up side ended %s", r.Subscribe.Status), r.Subscribe.Reason)
+	case m.section == secSubscribe:
+		return m.Name + " was not measured"
+	case r.Status != metrics.StatusOK && r.Status != "":
+		return statusExplanation(r)
 	case m.section == secEffect && r.Effect == nil:
 		return "no effect check ran (the scenario has no effect section, or the done state was not reached)"
 	case m.section == secConfirm && r.Confirm == nil:
 		return "there was no confirmation screen"
-	case r.Status == metrics.StatusFailed && r.FailedStep != nil:
-		return fmt.Sprintf("the run failed at %s step %d (line %d): %s",
-			r.FailedStep.Phase, r.FailedStep.Index, r.FailedStep.Line, r.Reason)
-	case r.Status == metrics.StatusFailed:
-		return "the run failed: " + r.Reason
 	}
 	return m.Name + " was not measured"
+}
+
+// statusExplanation says in words how a run that did not end ok ended, with its reason.
+func statusExplanation(r *metrics.Result) string {
+	switch r.Status {
+	case metrics.StatusNoControl:
+		return withReason("the cancel control is not there", r.Reason)
+	case metrics.StatusBlocked:
+		return withReason("the control is there but blocked", r.Reason)
+	case metrics.StatusFailed:
+		if f := r.FailedStep; f != nil {
+			return withReason(fmt.Sprintf("the run failed at %s step %d (line %d)", f.Phase, f.Index, f.Line), r.Reason)
+		}
+		return withReason("the run failed", r.Reason)
+	case metrics.StatusOutOfReach:
+		return withReason("the run could not look", r.Reason)
+	case metrics.StatusSiteError:
+		return withReason("the site could not be audited", r.Reason)
+	case metrics.StatusError:
+		return withReason("the run could not be carried out", r.Reason)
+	}
+	return withReason(fmt.Sprintf("the run ended %s", r.Status), r.Reason)
+}
+
+func withReason(s, reason string) string {
+	if reason == "" {
+		return s
+	}
+	return s + ": " + reason
 }

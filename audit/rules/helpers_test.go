@@ -129,6 +129,41 @@ func notFound(r *metrics.Result) {
 	r.Steps = steps
 }
 
+// blocked is a run whose cancel control was there but covered for the whole step: the control's step ran
+// and failed, nothing after it ran.
+func blocked(r *metrics.Result) {
+	r.Status, r.Reason = metrics.StatusBlocked, "text=\"退订\" is covered by div#ad: a click at its centre would hit that instead (still so after 2s)"
+	r.FailedStep = &metrics.StepRef{Phase: "cancel", Index: 0, Line: 16}
+	r.Control, r.Confirm, r.Effect = nil, nil, nil
+	r.Metrics.ClicksToControl, r.Metrics.HoversToControl, r.Metrics.LevelsToControl = nil, nil, nil
+	r.Metrics.ClicksToDone, r.Metrics.Interstitials = nil, nil
+	var steps []metrics.Step
+	for _, s := range r.Steps {
+		if s.Phase == "done" || s.Phase == "effect" || (s.Phase == "cancel" && !s.Control) {
+			continue
+		}
+		if s.Control {
+			s.Error = r.Reason
+		}
+		steps = append(steps, s)
+	}
+	r.Steps = steps
+}
+
+// failedBefore is a run whose step before the cancel control did not go as the scenario says.
+func failedBefore(r *metrics.Result) {
+	blocked(r)
+	r.Status, r.Reason = metrics.StatusFailed, "text=\"我的\": not visible within 2s"
+	r.FailedStep = &metrics.StepRef{Phase: "cancel", Index: 0, Line: 15}
+	last := &r.Steps[len(r.Steps)-1] // a step before the control's, which never ran
+	last.Control, last.Line, last.Error = false, 15, r.Reason
+}
+
+// status makes base end with a status that measured nothing (out_of_reach, site_error, error).
+func status(s metrics.Status, reason string) mod {
+	return func(r *metrics.Result) { r.Status, r.Reason = s, reason }
+}
+
 func bundled(t *testing.T) []*Pack {
 	t.Helper()
 	packs, err := Bundled()

@@ -91,12 +91,38 @@ func MetricNames() []string {
 	return names
 }
 
-// Value reads the metric from a result; ok is false when it was not measured.
+// Value reads the metric from a result; ok is false when it was not measured. A run that was not carried out
+// (out_of_reach, site_error, error) measured nothing, whatever it recorded on the way.
 func (m Metric) Value(r *metrics.Result) (Value, bool) {
-	if r == nil || r.Status == metrics.StatusError {
+	if r == nil || !r.Status.CarriedOut() {
 		return Value{}, false
 	}
 	return m.get(r)
+}
+
+// ControlReached tells whether a run got to its cancel control: it clicked it (ok, or failed after it), or
+// found it there but blocked. False for no_control and for a run that ended before the control's step.
+func ControlReached(r *metrics.Result) bool {
+	switch r.Status {
+	case metrics.StatusOK, metrics.StatusBlocked:
+		return true
+	case metrics.StatusNoControl:
+		return false
+	}
+	return r.Control != nil || controlClicked(r)
+}
+
+// controlClicked tells whether the click on the cancel control went through: its step ran without an error.
+func controlClicked(r *metrics.Result) bool {
+	if r.Metrics.ClicksToControl != nil {
+		return true
+	}
+	for _, s := range r.Steps {
+		if s.Control && s.Error == "" && !s.Skipped {
+			return true
+		}
+	}
+	return false
 }
 
 func intv(n int) Value           { return Value{Type: TypeInt, Num: float64(n)} }
@@ -212,30 +238,43 @@ func metricTable() []Metric {
 				return boolv(*p), true
 			}},
 		{Name: "done_reached", Type: TypeBool, at: atDone,
-			Doc: "the done state was observed (status ok); false when the run failed after login or found no control",
+			Doc: "the done state was observed (ok); false when the control is missing or blocked, or the run failed after it",
 			get: func(r *metrics.Result) (Value, bool) {
 				switch {
 				case r.Status == metrics.StatusOK:
 					return boolv(true), true
-				case r.FailedStep != nil && r.FailedStep.Phase == "login":
-					return Value{}, false // the site's cancel path was never tried
-				case r.Status == metrics.StatusFailed || r.Status == metrics.StatusNoControl:
-					return boolv(false), true
+				case r.Status == metrics.StatusNoControl, r.Status == metrics.StatusBlocked:
+					return boolv(false), true // cancelling cannot be finished without a usable control
+				case r.Status == metrics.StatusFailed && controlClicked(r):
+					return boolv(false), true // the control was clicked and the done state never came
 				}
-				return Value{}, false
+				return Value{}, false // failed before the control: the site's path was not walked to the end
 			}},
 
 		// The cancel control.
 		{Name: "control_found", Type: TypeBool, at: atControl, section: secControl,
-			Doc: "the cancel control was found (false when the run ended not_found)",
+			Doc: "the cancel control is on its screen (also when blocked); false only when the run ended no_control",
 			get: func(r *metrics.Result) (Value, bool) {
 				switch {
-				case r.Control != nil || r.Metrics.ClicksToControl != nil:
-					return boolv(true), true
 				case r.Status == metrics.StatusNoControl:
 					return boolv(false), true
+				case ControlReached(r):
+					return boolv(true), true
 				}
-				return Value{}, false // the run failed before it could look for the control
+				return Value{}, false // the run ended before it could look for the control
+			}},
+		{Name: "control_usable", Type: TypeBool, at: atControl, section: secControl,
+			Doc: "the cancel control could be clicked: false when the run ended blocked (covered, disabled, inert, moving)",
+			get: func(r *metrics.Result) (Value, bool) {
+				switch {
+				case r.Status == metrics.StatusBlocked:
+					return boolv(false), true
+				case r.Status == metrics.StatusNoControl:
+					return Value{}, false // no control to use
+				case r.Status == metrics.StatusOK, controlClicked(r):
+					return boolv(true), true
+				}
+				return Value{}, false
 			}},
 		{Name: "control_label", Type: TypeString, at: atControl, section: secControl,
 			Doc: "the cancel control's accessible name",

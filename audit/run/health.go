@@ -8,18 +8,16 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 )
 
-// What a hostile or broken site can do to a run beyond failing a step: crash its renderer, freeze it in an
-// endless script, or never be reachable at all. Each ends the run with status error and a reason that says
-// so, instead of a misleading "not visible" after every later call has waited out its own timeout.
+// What a hostile or broken site can do to a run beyond failing a step: crash its renderer or freeze it in an
+// endless script. Each ends the run with status site_error and a reason that says so, instead of a
+// misleading "not visible" after every later call has waited out its own timeout. A definite signal (the
+// renderer's crash event, a navigation's net error) always decides; "stopped responding" is said only when
+// the page answered nothing over a whole liveness span, never from one slow answer on a loaded machine.
 
-// respondTimeout is how long a page may take to answer a trivial evaluation before it counts as frozen. A
-// page busy for a second between two of our calls is no page a person could use either.
-const respondTimeout = time.Second
-
-// health tells whether the page can still be driven: nil, errCrashed, or a "stopped responding" error.
-// Once the page is found gone the verdict sticks, and the calls that would only wait out their own
-// timeouts (screenshots, the page's text for a reason) are skipped.
-func (s *session) health(ctx context.Context) error {
+// health tells whether the page can still be driven after a step with timeout step failed: nil, errCrashed,
+// or a "stopped responding" siteError. Once the page is found gone the verdict sticks, and the calls that
+// would only wait out their own timeouts (screenshots, the page's text for a reason) are skipped.
+func (s *session) health(ctx context.Context, step time.Duration) error {
 	if s.gone != nil {
 		return s.gone
 	}
@@ -27,22 +25,54 @@ func (s *session) health(ctx context.Context) error {
 		s.gone = errCrashed
 		return s.gone
 	}
+	span := s.r.opt.Timing.livenessSpan(step)
 	start := time.Now()
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), respondTimeout)
-	defer cancel()
-	_, err := proto.RuntimeEvaluate{Expression: "0", ReturnByValue: true}.Call(s.page(hctx))
+	answered, crashed := s.alive(ctx, span)
 	switch {
-	case s.bc.Crashed():
+	case crashed:
 		s.gone = errCrashed
-	case err != nil && hctx.Err() != nil:
+	case !answered:
 		since := start
 		if !s.answered.IsZero() && s.answered.Before(start) {
 			since = s.answered
 		}
-		s.gone = fmt.Errorf("the page stopped responding: a script kept it busy, no answer for %s",
-			time.Since(since).Round(100*time.Millisecond))
+		s.gone = &siteError{msg: fmt.Sprintf("the page stopped responding: it answered nothing for %s "+
+			"(a script or the page's own work kept it busy)", time.Since(since).Round(100*time.Millisecond))}
 	}
 	return s.gone
+}
+
+// alive asks the page a trivial question until it answers or span is over; crashed reports the renderer's
+// crash event if that came first. Errors that come back at once (a document between two lives) are asked
+// again; only an unbroken silence over the whole span counts as no answer.
+func (s *session) alive(ctx context.Context, span time.Duration) (answered, crashed bool) {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), span)
+	defer cancel()
+	for {
+		res := make(chan error, 1)
+		go func() {
+			_, err := proto.RuntimeEvaluate{Expression: "0", ReturnByValue: true}.Call(s.page(lctx))
+			res <- err
+		}()
+		select {
+		case <-s.bc.Lost():
+			return false, true
+		case err := <-res:
+			if err == nil {
+				s.answered = time.Now()
+				return true, false
+			}
+		case <-lctx.Done():
+			return false, s.bc.Crashed()
+		}
+		select {
+		case <-s.bc.Lost():
+			return false, true
+		case <-lctx.Done():
+			return false, s.bc.Crashed()
+		case <-time.After(s.r.opt.Timing.Poll):
+		}
+	}
 }
 
 // stepContext bounds one step by its timeout and ends it at once when the page's renderer goes away.

@@ -45,14 +45,14 @@ func TestHostileSites(t *testing.T) {
 	simple := []scenario.Step{control(txt("退订"))}
 	cases := []hostileCase{
 		{name: "unreachable site", base: unreachable, page: "index.html", cancel: simple,
-			status: metrics.StatusError, reason: "unreachable"},
+			status: metrics.StatusSiteError, reason: "unreachable"},
 		{name: "connection reset mid-page", page: "reset.html", cancel: simple,
-			status: metrics.StatusNoControl, reason: "not visible"},
+			status: metrics.StatusSiteError, reason: "ERR_CONNECTION_RESET"},
 		{name: "page that never finishes loading", page: "endless.html", cancel: simple, status: metrics.StatusOK},
 		{name: "synchronous script that never loads", page: "blocked-script.html", cancel: simple, status: metrics.StatusOK},
 		{name: "response that never starts", page: "silent.html", cancel: simple,
-			status: metrics.StatusError, reason: "did not answer"},
-		{name: "redirect loop", page: "loop", cancel: simple, status: metrics.StatusError, reason: "ERR_TOO_MANY_REDIRECTS"},
+			status: metrics.StatusSiteError, reason: "did not answer"},
+		{name: "redirect loop", page: "loop", cancel: simple, status: metrics.StatusSiteError, reason: "ERR_TOO_MANY_REDIRECTS"},
 		{name: "alert, confirm, prompt and beforeunload", page: "dialogs.html",
 			cancel: []scenario.Step{click(txt("管理订阅")), click(txt("继续退订")), control(txt("退订"))},
 			status: metrics.StatusOK, check: func(t *testing.T, res *metrics.Result) {
@@ -78,10 +78,10 @@ func TestHostileSites(t *testing.T) {
 				assert.InDelta(t, 316, res.Control.Box.Y, 1, "measured where it was clicked")
 			}},
 		{name: "control that runs away from the pointer", page: "runaway.html", cancel: simple,
-			status: metrics.StatusNoControl, reason: "moved"},
+			status: metrics.StatusBlocked, reason: "moved"},
 		{name: "overlay that swallows clicks", page: "overlay.html", cancel: simple,
-			status: metrics.StatusNoControl, reason: "covered by div#ad"},
-		{name: "disabled control", page: "disabled.html", cancel: simple, status: metrics.StatusNoControl, reason: "disabled"},
+			status: metrics.StatusBlocked, reason: "covered by div#ad"},
+		{name: "disabled control", page: "disabled.html", cancel: simple, status: metrics.StatusBlocked, reason: "disabled"},
 		{name: "aria-hidden control", page: "aria-hidden.html", cancel: simple, status: metrics.StatusOK,
 			check: func(t *testing.T, res *metrics.Result) {
 				assert.Contains(t, strings.Join(res.Notes, "\n"), "aria-hidden")
@@ -99,20 +99,20 @@ func TestHostileSites(t *testing.T) {
 					res.Control.Label, "results hold the label as text")
 			}},
 		{name: "headless detector", page: "headless.html", cancel: simple, status: metrics.StatusOK},
-		{name: "endless script loop", page: "hang.html", cancel: simple, status: metrics.StatusError,
+		{name: "endless script loop", page: "hang.html", cancel: simple, status: metrics.StatusSiteError,
 			reason: "stopped responding"},
 		{name: "endless script loop from the first script on", page: "frozen.html", cancel: simple,
-			status: metrics.StatusError, reason: "stopped responding"},
-		{name: "endless loop of alerts", page: "alert-loop.html", cancel: simple, status: metrics.StatusError,
+			status: metrics.StatusSiteError, reason: "stopped responding"},
+		{name: "endless loop of alerts", page: "alert-loop.html", cancel: simple, status: metrics.StatusSiteError,
 			reason: "stopped responding", check: func(t *testing.T, res *metrics.Result) {
 				assert.LessOrEqual(t, len(res.Dialogs), maxDialogLog, "the dialog log is bounded")
 			}},
 		{name: "renderer crash (chrome://crash)", page: "ok.html",
 			cancel: []scenario.Step{{Action: scenario.Goto, URL: "chrome://crash"}, control(txt("退订"))},
-			status: metrics.StatusError, reason: "crashed"},
+			status: metrics.StatusSiteError, reason: "crashed"},
 		{name: "renderer process killed", page: "ok.html",
 			cancel: []scenario.Step{{Action: scenario.Goto, URL: "kill-renderer"}, control(txt("退订"))},
-			status: metrics.StatusError, reason: "crashed"},
+			status: metrics.StatusSiteError, reason: "crashed"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

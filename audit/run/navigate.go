@@ -11,7 +11,10 @@ import (
 )
 
 // navigate opens u in the driven page, turning the browser's network errors into reasons a reader
-// understands. A navigation that does not commit within ctx is a site that does not answer.
+// understands. The navigation's own answer decides: a net error is the site's failure (site_error), a
+// download is out of reach; the page is asked whether it still answers only to tell a crashed renderer
+// (chrome://crash) from a refused navigation, never to call a page frozen. A navigation that does not
+// commit within ctx is a site that does not answer.
 func (s *session) navigate(ctx context.Context, u string) error {
 	start := time.Now()
 	err := s.page(ctx).Navigate(u)
@@ -24,15 +27,25 @@ func (s *session) navigate(ctx context.Context, u string) error {
 	var ne *rod.NavigationError
 	switch {
 	case errors.As(err, &ne):
-		// chrome://crash and friends abort the navigation and take the renderer with them.
-		if gone := s.health(ctx); gone != nil {
-			return gone
+		// chrome://crash and friends abort the navigation and take the renderer with them: wait for the
+		// crash event or an answer, whichever comes first. Silence changes nothing: the net error stands.
+		if _, crashed := s.alive(ctx, s.r.opt.Timing.LivenessMin); crashed {
+			s.gone = errCrashed
+			return errCrashed
 		}
 		return &siteError{msg: describeNetError(u, ne.Reason)}
 	case ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return &siteError{msg: fmt.Sprintf("%s did not answer within %s", u, time.Since(start).Round(100*time.Millisecond))}
 	}
 	return fmt.Errorf("goto %s: %w", u, err)
+}
+
+// describeDownload: the site answered a page request with a file.
+func describeDownload(u, name string) string {
+	if name == "" {
+		return fmt.Sprintf("%s answered with a download instead of a page: there is nothing the tool can look at", u)
+	}
+	return fmt.Sprintf("%s answered with a download (%q) instead of a page: there is nothing the tool can look at", u, name)
 }
 
 // describeNetError says what a Chromium net error means for the audit.
@@ -42,6 +55,8 @@ func describeNetError(u, code string) string {
 		return fmt.Sprintf("%s redirects in a loop (%s)", u, code)
 	case code == "net::ERR_ABORTED":
 		return fmt.Sprintf("the browser refused or aborted the navigation to %s (%s)", u, code)
+	case code == "net::ERR_CONNECTION_RESET":
+		return fmt.Sprintf("%s reset the connection before the page arrived (%s)", u, code)
 	case strings.Contains(code, "CERT") || strings.Contains(code, "SSL"):
 		return fmt.Sprintf("%s is unreachable: its TLS certificate or handshake failed (%s)", u, code)
 	case strings.Contains(code, "CONNECTION") || strings.Contains(code, "NAME_NOT_RESOLVED") ||

@@ -214,7 +214,7 @@ type inputEvent interface{ Call(c proto.Client) error }
 // afterwards; when it does not, the page is frozen and the step fails for that reason.
 func (s *session) press(ctx context.Context, what string, events ...inputEvent) error {
 	for i, e := range events {
-		ectx, cancel := context.WithTimeout(ctx, respondTimeout)
+		ectx, cancel := context.WithTimeout(ctx, s.r.opt.Timing.Input)
 		err := e.Call(s.page(ectx))
 		unacknowledged := errors.Is(ectx.Err(), context.DeadlineExceeded)
 		cancel()
@@ -222,7 +222,7 @@ func (s *session) press(ctx context.Context, what string, events ...inputEvent) 
 		case err == nil:
 		case ctx.Err() != nil:
 			return fmt.Errorf("%s: %w", what, err)
-		case (unacknowledged || i > 0) && s.health(ctx) == nil:
+		case (unacknowledged || i > 0) && s.health(ctx, 0) == nil:
 			// delivered, as far as the page can tell
 		default:
 			return fmt.Errorf("%s: %w", what, err)

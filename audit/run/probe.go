@@ -43,8 +43,10 @@ type pageState struct {
 }
 
 type probeResult struct {
-	Count int  `json:"count"`
-	OK    bool `json:"ok"`
+	Count   int    `json:"count"`
+	OK      bool   `json:"ok"`
+	URL     string `json:"url"`
+	Pending bool   `json:"pending"` // the document is on its way out: a navigation to another one began
 }
 
 type measured struct {
@@ -99,6 +101,7 @@ type readResult struct {
 	FontSize float64 `json:"font_size"`
 	Contrast float64 `json:"contrast"`
 	Checked  bool    `json:"checked"`
+	Ready    string  `json:"ready"` // document.readyState of the page it is on
 }
 
 type screenResult struct {

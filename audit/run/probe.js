@@ -7,6 +7,35 @@
 
   let last = null; // the element of the last prepare(); private to this closure
   let outlineEl = null;
+  let mark = null; // the screen before the latest action (ops.mark)
+  let watching = false;
+
+  // --- what an action did -----------------------------------------------------------------------------------
+  // A cross-document navigation the page started (a link, a form, location.href) leaves the old document up
+  // until the new one commits: a target seen on it then is the old screen's, not the next one.
+  function watchNavigation() {
+    if (watching || !window.navigation) return;
+    watching = true;
+    navigation.addEventListener('navigate', (e) => {
+      if (mark && !(e.destination && e.destination.sameDocument)) mark.leaving = true;
+    });
+    navigation.addEventListener('navigateerror', () => { if (mark) mark.leaving = false; });
+  }
+  // screenLines: the lines of text the page shows (bounded), to tell one screen from another.
+  function screenLines() {
+    const text = document.body ? String(document.body.innerText).slice(0, 200000) : '';
+    const out = new Set();
+    for (const l of text.split('\n')) {
+      const n = norm(l).slice(0, 200);
+      if (n) out.add(n);
+      if (out.size >= 400) break;
+    }
+    return Array.from(out);
+  }
+  function sameBox(a, b) {
+    return Math.abs(a.x - b.x) < 2 && Math.abs(a.y - b.y) < 2 && Math.abs(a.width - b.width) < 2 &&
+      Math.abs(a.height - b.height) < 2;
+  }
 
   // --- colour -------------------------------------------------------------------------------------------
   function parseColor(s) {
@@ -174,10 +203,11 @@
     state() {
       return { url: location.href, origin: performance.timeOrigin, title: document.title };
     },
-    // probe: is the target visible now (no waiting)?
+    // probe: is the target visible now (no waiting)? pending: the document the target was seen on is on its
+    // way out (the latest action started a navigation to another document), so it is not the next screen.
     probe(t) {
       const els = findAll(t);
-      return { count: els.length, ok: els.length > (t.nth || 0) };
+      return { count: els.length, ok: els.length > (t.nth || 0), url: location.href, pending: !!(mark && mark.leaving) };
     },
     // prepare: locate, note the box on arrival, scroll into view, find the click point, hit-test it.
     prepare(t, opt) {
@@ -232,6 +262,7 @@
       return {
         found: true, text: cut(el.innerText, 5000), font_size: parseFloat(getComputedStyle(te).fontSize) || 0,
         contrast: contrast(el), checked: !!el.checked || el.getAttribute('aria-checked') === 'true',
+        ready: document.readyState,
       };
     },
     // focusForInput: focus the last prepared field and select its content, so typed text replaces it.
@@ -273,6 +304,57 @@
         (b.width + 6) + 'px;height:' + (b.height + 6) + 'px';
       (document.body || document.documentElement).appendChild(d);
       outlineEl = d;
+    },
+    // mark: what the screen shows before an action, so that what the action opened can be told afterwards
+    // (see changed). t is what should appear next (may be null).
+    mark(t) {
+      watchNavigation();
+      const next = t ? findAll(t).map((el) => ({ label: accName(el).slice(0, 200), box: box(el) })) : [];
+      mark = { leaving: false, next, lines: screenLines() };
+      return { url: location.href, origin: performance.timeOrigin, title: document.title };
+    },
+    // changed: after the action, on the same document as mark. new_target: the element t now finds stands
+    // where nothing with its label stood before (a menu, dialog or panel opened); overlap: the share of the
+    // screen's lines of text before the action that it still shows (low: another screen at the same URL; a
+    // menu or a dialog over the page leaves it high).
+    changed(t) {
+      const st = { url: location.href, origin: performance.timeOrigin, title: document.title, marked: !!mark };
+      if (!mark) return st;
+      const el = t ? find(t) : null;
+      st.new_target = !!el && !mark.next.some((m) => m.label === accName(el).slice(0, 200) && sameBox(m.box, box(el)));
+      const before = new Set(mark.lines), now = screenLines();
+      let common = 0;
+      for (const l of now) if (before.has(l)) common++;
+      st.overlap = before.size ? common / before.size : 1;
+      return st;
+    },
+    // scrollMore: scroll down one screen, as a person looking for something further down would; says whether
+    // the page moved and whether it grew (content loaded on scroll).
+    scrollMore() {
+      const se = document.scrollingElement || document.documentElement;
+      const h0 = se.scrollHeight, y0 = se.scrollTop;
+      se.scrollBy({ top: Math.max(window.innerHeight * 0.9, 100), behavior: 'instant' });
+      return { moved: se.scrollTop > y0, height: se.scrollHeight, grew: se.scrollHeight > h0,
+        at_bottom: se.scrollTop + window.innerHeight >= se.scrollHeight - 2 };
+    },
+    // closedFrames: visible frames the locators cannot enter (another origin, or not yet loaded), by origin
+    // and size: what a target may be hidden in.
+    closedFrames() {
+      const out = [];
+      for (const r of roots(document, [])) {
+        for (const f of r.querySelectorAll('iframe,frame')) {
+          let d = null;
+          try { d = f.contentDocument; } catch (e) { /* cross-origin */ }
+          if (d && d.documentElement) continue;
+          if (!visible(f)) continue;
+          const b = box(f);
+          if (b.width < 40 || b.height < 20) continue; // tracking pixels and hidden helpers hold no control
+          let origin = '';
+          try { origin = new URL(f.src, location.href).origin; } catch (e) { origin = f.src || ''; }
+          out.push({ origin: cut(origin, 200), width: Math.round(b.width), height: Math.round(b.height) });
+        }
+      }
+      return out.slice(0, 10);
     },
     // mask: hide the text of fields that would show a credential in a screenshot.
     mask(targets) {

@@ -231,16 +231,13 @@ func (r *runner) fail(err error) {
 	var se *stepError
 	switch {
 	case errors.As(err, &se):
-		res.Status = metrics.StatusFailed
-		if se.control || se.controlAhead {
-			res.Status = metrics.StatusNoControl
-		}
-		if se.runtime {
-			res.Status = metrics.StatusError
-		}
+		res.Status = se.status
 		res.FailedStep = &metrics.StepRef{Phase: se.phase, Index: se.index, Line: se.line}
 	default:
 		res.Status = metrics.StatusError
+		if st := classify(err); st != "" {
+			res.Status = st
+		}
 	}
 	res.Reason = r.sc.Mask(err.Error())
 }
@@ -254,12 +251,18 @@ func (r *runner) subscribe(ctx context.Context) {
 	s, err := r.open(ctx, true)
 	if err != nil {
 		out.Status, out.Reason = metrics.StatusError, r.sc.Mask(err.Error())
+		var se *stepError
+		if errors.As(err, &se) {
+			out.Status = se.status
+		} else if st := classify(err); st != "" {
+			out.Status = st
+		}
 		return
 	}
 	defer s.close()
 	s.watchSubscribe = out
 	err = s.steps(ctx, phaseSubscribe, sub.Steps, nil)
-	s.observeSubscribe(ctx) // the end state counts too: a disclosure shown only on the last screen
+	s.observeSubscribe(ctx, false) // the end state counts too: a disclosure shown only on the last screen
 	clicks := 0
 	for _, st := range r.res.Steps {
 		if st.Phase == phaseSubscribe && !st.Skipped {
@@ -268,6 +271,10 @@ func (r *runner) subscribe(ctx context.Context) {
 	}
 	if err != nil {
 		out.Status, out.Reason = metrics.StatusFailed, r.sc.Mask(err.Error())
+		var se *stepError
+		if errors.As(err, &se) {
+			out.Status = se.status
+		}
 		return
 	}
 	out.ClicksToSubscribe = &clicks

@@ -161,9 +161,33 @@ func TestCounting(t *testing.T) {
 				levelKinds: []string{"navigation", "reveal"}},
 		},
 		{
+			name: "landing page already shows a twin of the next link",
+			sc: newScenario("twin-home.html", []scenario.Step{
+				click(txt("账户")), click(txt("管理订阅")), control(txt("退订")),
+			}, txt("已退订")),
+			want: want{status: metrics.StatusOK, clicksToControl: ip(3), levels: ip(2), clicksToDone: ip(3), interstitials: ip(0),
+				levelKinds: []string{"navigation", "navigation", "reveal"}},
+		},
+		{
+			name: "two retention pages in a row with the same button text",
+			sc: newScenario("ret-1.html", []scenario.Step{
+				control(txt("取消订阅")), click(txt("继续取消")), click(txt("继续取消")), click(txt("确认取消")),
+			}, txt("已取消")),
+			want: want{status: metrics.StatusOK, clicksToControl: ip(1), levels: ip(0), clicksToDone: ip(4), interstitials: ip(3),
+				levelKinds: []string{"navigation", "navigation", "navigation", "reveal"}},
+		},
+		{
+			name: "single-page app: retention screens at one URL with the same button text",
+			sc: newScenario("spa-ret.html", []scenario.Step{
+				control(txt("取消订阅")), click(txt("继续取消")), click(txt("继续取消")), click(txt("确认取消")),
+			}, txt("已取消")),
+			want: want{status: metrics.StatusOK, clicksToControl: ip(1), levels: ip(0), clicksToDone: ip(4), interstitials: ip(3),
+				levelKinds: []string{"screen", "screen", "screen", "reveal"}},
+		},
+		{
 			name: "overlay that swallows the click",
 			sc:   newScenario("overlay.html", []scenario.Step{control(txt("退订"))}, txt("已退订")),
-			want: want{status: metrics.StatusNoControl},
+			want: want{status: metrics.StatusBlocked},
 		},
 		{
 			name: "control that never appears",

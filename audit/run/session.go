@@ -17,14 +17,12 @@ import (
 	"github.com/cancelpath/cancelpath/audit/scenario"
 )
 
-// stepError ends a run at a step; the run's status follows from its flags.
+// stepError ends a run at a step; status is what the failure says about the site (see judge).
 type stepError struct {
-	phase        string
-	index, line  int
-	msg          string
-	control      bool // the failing step is the cancel control: not_found
-	controlAhead bool // the failing wait was for the control's screen: not_found too
-	runtime      bool // the browser, not the site, failed (deadline, crash)
+	phase       string
+	index, line int
+	msg         string
+	status      metrics.Status
 }
 
 func (e *stepError) Error() string {
@@ -34,12 +32,16 @@ func (e *stepError) Error() string {
 	return fmt.Sprintf("%s step %d (line %d): %s", e.phase, e.index+1, e.line, e.msg)
 }
 
-// levelWatch remembers, for the action(s) since the last target appeared, whether the next target was
-// visible before them and what document the page showed.
+// levelWatch remembers, for the action(s) since the last target appeared, what the screen showed before
+// them: the document, its URL, and (in the page) where the next target's look-alikes stood and the lines of
+// text on the screen. When the next target appears, the comparison says whether the action opened a level.
 type levelWatch struct {
-	visibleBefore bool
-	before        pageState
-	action        int // index in Result.Steps of the latest action: it gets the credit
+	before pageState
+	next   *scenario.Target // what should appear next; nil for a URL condition or the end
+	action int              // index in Result.Steps of the latest action: it gets the credit
+	// repeat: the next target is worded as the one just acted on ("继续取消" on two screens in a row): the
+	// one still in view is the old screen's until the page shows something new.
+	repeat bool
 }
 
 // session is one browser context driven through steps.
@@ -52,6 +54,10 @@ type session struct {
 
 	watchSubscribe *metrics.Subscribe
 	disclosureSeen bool
+	autorenewRead  bool
+
+	scrolled   int  // screens scrolled down in the current wait (see waitFor)
+	scrollGrew bool // the page grew while scrolled
 
 	stopAtControl bool
 	controlSeen   bool
@@ -123,29 +129,14 @@ func (s *session) steps(ctx context.Context, phase string, steps []scenario.Step
 		cancel()
 		rec.DurationMS = s.r.opt.Clock.Now().Sub(rec.StartedAt).Milliseconds()
 		if err != nil {
-			se := &stepError{phase: phase, index: i, line: st.Line, msg: err.Error(), control: st.Control && track}
-			// What failed: the site (unreachable), the page (crashed, frozen), the clock, or the step.
-			var site *siteError
-			var gone error
-			if !errors.As(err, &site) {
-				gone = s.health(ctx)
-			}
-			switch {
-			case site != nil:
-				se.runtime = true
-			case gone != nil:
-				se.runtime, se.msg = true, gone.Error()
-			case ctx.Err() != nil:
-				se.runtime, se.msg = true, fmt.Sprintf("scenario deadline of %s exceeded (%v)", s.r.sc.Timeouts.Scenario, err)
-			case track && isControlAhead(steps, i) && errors.Is(err, errNotVisible):
-				se.controlAhead = true
-			}
+			status, msg := s.judge(ctx, err, s.stepTimeout(st), phase, track && isControlAhead(steps, i))
+			se := &stepError{phase: phase, index: i, line: st.Line, msg: msg, status: status}
 			rec.Error = s.r.sc.Mask(se.msg)
 			rec.Screenshot = s.shot(ctx, fmt.Sprintf("%s-%d-failed", phase, i), nil)
 			rec.URL = s.url(ctx)
 			res.Steps = append(res.Steps, rec)
 			se.msg = rec.Error
-			if site == nil {
+			if status != metrics.StatusSiteError {
 				se.msg += s.pageShows(ctx)
 			}
 			return se
@@ -170,6 +161,99 @@ func isControlAhead(steps []scenario.Step, i int) bool {
 		}
 	}
 	return false
+}
+
+// judge says what a failed step means for the run: its status and its reason. A definite signal decides
+// first (the error's own type: a net error, a crash, a blocked or out-of-reach target); then the scenario's
+// deadline; then whether the page still answers at all (health); then what the page showed. Only a wait
+// for the control's screen that ran out on a live, whole page of the site itself, with nothing left out of
+// reach, is no_control. controlAhead: the step is the control, or only waits stand before it.
+func (s *session) judge(ctx context.Context, err error, step time.Duration, phase string, controlAhead bool) (metrics.Status, string) {
+	msg := err.Error()
+	if st := classify(err); st != "" {
+		if st == metrics.StatusSiteError && s.gone == nil && errors.Is(err, errCrashed) {
+			s.gone = errCrashed
+		}
+		return s.inPhase(phase, st, msg)
+	}
+	if ctx.Err() != nil {
+		if s.bc.Crashed() {
+			s.gone = errCrashed
+			return s.inPhase(phase, metrics.StatusSiteError, errCrashed.Error())
+		}
+		return metrics.StatusError, fmt.Sprintf("scenario deadline of %s exceeded (%s)", s.r.sc.Timeouts.Scenario, msg)
+	}
+	if gone := s.health(ctx, step); gone != nil {
+		return s.inPhase(phase, metrics.StatusSiteError, gone.Error())
+	}
+	if trouble := s.pageTrouble(ctx); trouble != nil {
+		return s.inPhase(phase, classify(trouble), trouble.Error())
+	}
+	if !errors.Is(err, errNotVisible) {
+		return s.inPhase(phase, metrics.StatusFailed, msg)
+	}
+	if s.scrolled > 0 {
+		msg += s.scrollNote()
+	}
+	if controlAhead {
+		if frames := s.closedFrames(ctx); frames != "" {
+			return metrics.StatusOutOfReach, msg + "; " + frames
+		}
+		return metrics.StatusNoControl, msg
+	}
+	return s.inPhase(phase, metrics.StatusFailed, msg)
+}
+
+// inPhase adjusts a status to the phase it happened in: a login that did not go through means the tool
+// could not look at the site's member area (out_of_reach), whatever the step's own failure.
+func (s *session) inPhase(phase string, st metrics.Status, msg string) (metrics.Status, string) {
+	if phase == phaseLogin && st != metrics.StatusSiteError && st != metrics.StatusError {
+		return metrics.StatusOutOfReach, "the login did not go through: " + msg
+	}
+	return st, msg
+}
+
+// pageTrouble tells what the browser knows went wrong with the page's document, or nil: Chromium's error
+// page instead of the site, a document that arrived only in part, a script that redirects forever.
+func (s *session) pageTrouble(ctx context.Context) error {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.r.opt.Timing.Info)
+	defer cancel()
+	var st pageState
+	if s.call(sctx, &st, "state") == nil && strings.HasPrefix(st.URL, "chrome-error:") {
+		return s.errorPage(sctx)
+	}
+	return nil
+}
+
+// errorPage is the site error Chromium's own error page stands for.
+func (s *session) errorPage(ctx context.Context) error {
+	var sr screenResult
+	_ = s.call(ctx, &sr, "screen")
+	return &siteError{msg: maskVariants(s.r.sc, "the browser shows its error page instead of the site: "+truncate(sr.Text, 200))}
+}
+
+// closedFrames names the frames on the page that the locators cannot enter, or "".
+func (s *session) closedFrames(ctx context.Context) string {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.r.opt.Timing.Info)
+	defer cancel()
+	var fs []closedFrame
+	if s.call(sctx, &fs, "closedFrames") != nil || len(fs) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, f := range fs {
+		parts = append(parts, fmt.Sprintf("%s (%d×%d)", f.Origin, f.Width, f.Height))
+	}
+	return maskVariants(s.r.sc, "the page shows frames the tool cannot look into (another origin): "+
+		strings.Join(parts, ", ")+"; the control may be inside one")
+}
+
+// scrollNote says how far a wait scrolled before giving up.
+func (s *session) scrollNote() string {
+	if s.scrollGrew {
+		return fmt.Sprintf(" (scrolled down %d screens, as a person would; the page kept loading more as it scrolled)", s.scrolled)
+	}
+	return fmt.Sprintf(" (scrolled down %d screens, to the bottom of the page)", s.scrolled)
 }
 
 // nextCondition is what should become visible after step i's action: the next step's target, or end.
@@ -198,7 +282,7 @@ type stepRun struct {
 func (x *stepRun) do(ctx context.Context) error {
 	s, st := x.s, x.st
 	if s.watchSubscribe != nil {
-		s.observeSubscribe(ctx)
+		s.observeSubscribe(ctx, false)
 	}
 	if st.Target != nil && !(st.Action == scenario.Expect && st.Absent) {
 		ok, err := s.waitFor(ctx, &scenario.Condition{Target: st.Target})
@@ -212,7 +296,17 @@ func (x *stepRun) do(ctx context.Context) error {
 			}
 			return fmt.Errorf("%s: %w within %s", st.Target, errNotVisible, x.s.stepTimeout(st))
 		}
+		if s.scrolled > 0 {
+			s.r.res.Notes = append(s.r.res.Notes, s.r.sc.Mask(fmt.Sprintf("%s step %d (line %d): %s appeared only "+
+				"after scrolling down %d screens", x.phase, x.index+1, st.Line, st.Target, s.scrolled)))
+		}
+		if w := s.pending; w != nil && w.repeat {
+			s.awaitNewScreen(ctx, w)
+		}
 		s.creditLevel(ctx)
+		if s.watchSubscribe != nil {
+			s.observeSubscribe(ctx, true) // the page holding the box is here: read it before this step touches it
+		}
 		if s.stopAtControl && st.Control {
 			s.controlSeen = true
 			return nil
@@ -256,60 +350,109 @@ func (x *stepRun) do(ctx context.Context) error {
 	return fmt.Errorf("unsupported action %q", st.Action)
 }
 
-// beginAction notes, before an action of the cancel phase, whether what should appear next is already
-// visible: if it is not, and appears after, the action opened a level.
+// beginAction notes, before an action, what the screen shows (see levelWatch). Only the first action since
+// the last target appeared takes the mark: a fill, a fill and a click together open one level at most.
 func (s *session) beginAction(ctx context.Context, x *stepRun) {
-	if !x.track {
-		return
-	}
 	if s.pending == nil {
 		w := &levelWatch{}
 		if x.next != nil {
-			w.visibleBefore, _ = s.check(ctx, x.next)
-		} else {
-			w.visibleBefore = true // nothing follows: nothing to reveal
+			w.next = x.next.Target
 		}
-		_ = s.call(ctx, &w.before, "state")
+		_ = s.call(ctx, &w.before, "mark", toJS(w.next))
+		w.repeat = w.next != nil && x.st.Target != nil && w.next.String() == x.st.Target.String()
 		s.pending = w
 		s.popupSwitched = false
 	}
 	s.pending.action = len(s.r.res.Steps)
+	if !x.track {
+		s.pending.action = -1 // levels are counted on the cancel path only
+	}
 }
 
-// creditLevel is called when an awaited target has appeared.
+// creditLevel is called when an awaited target has appeared: the latest action opened a level when the
+// page shows another document (navigation), another route of the same document (route), the target where
+// nothing with its label stood before (reveal: a menu, dialog, panel or frame opened), or, at the same URL,
+// a screen whose lines of text are mostly new (screen: a single-page app's next step). What the next locator
+// says does not matter: the same button text on two screens in a row is two screens.
 func (s *session) creditLevel(ctx context.Context) {
 	w := s.pending
 	s.pending = nil
-	if w == nil || w.visibleBefore || w.action >= len(s.r.res.Steps) {
+	if w == nil || w.action < 0 || w.action >= len(s.r.res.Steps) {
 		return
 	}
-	var now pageState
-	_ = s.call(ctx, &now, "state")
-	kind := "reveal"
+	var now changedState
+	if err := s.call(ctx, &now, "changed", toJS(w.next)); err != nil {
+		return
+	}
+	kind := ""
 	switch {
 	case s.popupSwitched || now.Origin != w.before.Origin:
 		kind = "navigation"
 	case now.URL != w.before.URL:
 		kind = "route"
+	case !now.Marked:
+		return // the page's helper was installed anew in the same document: nothing to compare with
+	case now.Overlap < newScreenOverlap:
+		kind = "screen"
+	case now.NewTarget:
+		kind = "reveal"
+	default:
+		return
 	}
 	st := &s.r.res.Steps[w.action]
 	st.Level, st.LevelKind = true, kind
 }
 
+// awaitNewScreen waits, up to half of the step's remaining time, until the page shows something other than
+// the screen of the action w watches: another document or route, the target somewhere new, or new text. A
+// page that changes nothing in that time is taken as it is.
+func (s *session) awaitNewScreen(ctx context.Context, w *levelWatch) {
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(dl)/2))
+		defer cancel()
+	}
+	for {
+		var now changedState
+		err := s.call(ctx, &now, "changed", toJS(w.next))
+		if err == nil && (s.popupSwitched || now.Origin != w.before.Origin || now.URL != w.before.URL || !now.Marked ||
+			now.NewTarget || now.Overlap < newScreenOverlap) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(s.r.opt.Timing.Poll):
+		}
+	}
+}
+
+// look is one look for a condition, without waiting.
+type look struct {
+	ok      bool
+	pending bool   // seen only on a document that is on its way out
+	url     string // of the page looked at
+}
+
 // check tells without waiting whether the condition holds now.
 func (s *session) check(ctx context.Context, c *scenario.Condition) (bool, error) {
+	l, err := s.look(ctx, c)
+	return l.ok && !l.pending, err
+}
+
+func (s *session) look(ctx context.Context, c *scenario.Condition) (look, error) {
 	if c.Target != nil {
 		var pr probeResult
 		if err := s.call(ctx, &pr, "probe", toJS(c.Target)); err != nil {
-			return false, err
+			return look{}, err
 		}
-		return pr.OK, nil
+		return look{ok: pr.OK, pending: pr.Pending, url: pr.URL}, nil
 	}
 	re, ok := s.urlPatterns[c.URL]
 	if !ok { // compiled once per session: waits poll this many times
 		var err error
 		if re, err = regexp.Compile(c.URL); err != nil {
-			return false, fmt.Errorf("url pattern %q: %w", c.URL, err)
+			return look{}, fmt.Errorf("url pattern %q: %w", c.URL, err)
 		}
 		if s.urlPatterns == nil {
 			s.urlPatterns = map[string]*regexp.Regexp{}
@@ -318,20 +461,34 @@ func (s *session) check(ctx context.Context, c *scenario.Condition) (bool, error
 	}
 	var st pageState
 	if err := s.call(ctx, &st, "state"); err != nil {
-		return false, err
+		return look{}, err
 	}
-	return re.MatchString(st.URL), nil
+	return look{ok: re.MatchString(st.URL), url: st.URL}, nil
 }
 
 // waitFor polls the condition until it holds or ctx ends (false, nil). Popups opened meanwhile are followed.
-// Errors that retrying cannot mend (a selector the browser rejects) end the wait at once.
+// Errors that retrying cannot mend (a selector the browser rejects, Chromium's error page instead of the
+// site) end the wait at once. A target seen only on a document the page is leaving is not taken: the next
+// screen is on its way. A target still missing when half the time is gone is looked for further down, one
+// screen at a time, as a person would scroll (pages that load more as they scroll); s.scrolled says how far.
 func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, error) {
+	t := s.r.opt.Timing
+	s.scrolled, s.scrollGrew = 0, false
+	scrollFrom, scrollDone := time.Time{}, c.Target == nil
+	if dl, ok := ctx.Deadline(); ok {
+		scrollFrom = time.Now().Add(time.Until(dl) / 2)
+	}
 	delay := 10 * time.Millisecond
+	leaving := false
 	for {
-		ok, err := s.check(ctx, c)
-		if ok {
+		l, err := s.look(ctx, c)
+		if err == nil && strings.HasPrefix(l.url, "chrome-error:") {
+			return false, s.errorPage(ctx)
+		}
+		if l.ok && !l.pending {
 			return true, nil
 		}
+		leaving = l.ok && l.pending
 		if err != nil && permanent(err) {
 			return false, err
 		}
@@ -339,15 +496,39 @@ func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, err
 			s.popupSwitched = true
 			continue
 		}
+		if !scrollDone && !scrollFrom.IsZero() && time.Now().After(scrollFrom) && err == nil && !leaving {
+			scrollDone = s.scrollOnce(ctx)
+		}
 		select {
 		case <-ctx.Done():
+			if leaving {
+				return false, &siteError{msg: fmt.Sprintf("the page began leaving for another page that had not "+
+					"arrived when the step's time was up; %s was seen only on the page being left", describeCondition(c))}
+			}
 			return false, nil
 		case <-time.After(delay):
 		}
-		if delay < 100*time.Millisecond {
-			delay *= 2
+		if delay < t.Poll {
+			delay = min(delay*2, t.Poll)
 		}
 	}
+}
+
+// maxScroll bounds how far a wait scrolls down looking for a target.
+const maxScroll = 30
+
+// scrollOnce scrolls the page down one screen and reports whether scrolling is over (the bottom reached
+// and nothing more loaded, or maxScroll screens).
+func (s *session) scrollOnce(ctx context.Context) bool {
+	var sc scrolled
+	if err := s.call(ctx, &sc, "scrollMore"); err != nil {
+		return false
+	}
+	if sc.Moved || sc.Grew {
+		s.scrolled++
+	}
+	s.scrollGrew = s.scrollGrew || sc.Grew
+	return s.scrolled >= maxScroll || (sc.AtBottom && !sc.Grew && !sc.Moved)
 }
 
 func (s *session) waitAbsent(ctx context.Context, t *scenario.Target) error {
@@ -381,28 +562,32 @@ func permanent(err error) bool {
 // awaitDone waits for the done condition after the last cancel step.
 func (s *session) awaitDone(ctx context.Context) error {
 	c := &s.r.sc.Done
-	sctx, cancel := s.stepContext(ctx, s.r.sc.Timeouts.Step)
+	step := s.r.sc.Timeouts.Step
+	sctx, cancel := s.stepContext(ctx, step)
 	defer cancel()
 	ok, err := s.waitFor(sctx, c)
 	if err == nil && !ok {
-		err = fmt.Errorf("%s not observed within %s", describeCondition(c), s.r.sc.Timeouts.Step)
+		err = fmt.Errorf("%s %w within %s", describeCondition(c), errNotObserved, step)
 	}
 	rec := metrics.Step{Phase: phaseDone, Line: c.Line, Action: "done", Target: s.r.sc.Mask(describeCondition(c)),
 		StartedAt: s.r.opt.Clock.Now()}
 	if err != nil {
-		runtime := ctx.Err() != nil
-		if gone := s.health(ctx); gone != nil {
-			err, runtime = gone, true
-		}
-		rec.Error, rec.Screenshot, rec.URL = s.r.sc.Mask(err.Error()), s.shot(ctx, "done-failed", nil), s.url(ctx)
+		status, msg := s.judge(ctx, err, step, phaseDone, false)
+		rec.Error, rec.Screenshot, rec.URL = s.r.sc.Mask(msg), s.shot(ctx, "done-failed", nil), s.url(ctx)
 		s.r.res.Steps = append(s.r.res.Steps, rec)
-		return &stepError{phase: phaseDone, line: c.Line, msg: rec.Error + s.pageShows(ctx), runtime: runtime}
+		if status != metrics.StatusSiteError {
+			msg = rec.Error + s.pageShows(ctx)
+		}
+		return &stepError{phase: phaseDone, line: c.Line, msg: s.r.sc.Mask(msg), status: status}
 	}
 	s.creditLevel(ctx)
 	rec.URL, rec.Screenshot = s.url(ctx), s.shot(ctx, "done", nil)
 	s.r.res.Steps = append(s.r.res.Steps, rec)
 	return nil
 }
+
+// errNotObserved: the done state did not show.
+var errNotObserved = errors.New("not observed")
 
 func describeCondition(c *scenario.Condition) string {
 	if c.Target != nil {
@@ -411,15 +596,23 @@ func describeCondition(c *scenario.Condition) string {
 	return "url ~ " + c.URL
 }
 
-// observeSubscribe reads the auto-renew box and the disclosure the first time each is visible: before any
-// step can touch them.
-func (s *session) observeSubscribe(ctx context.Context) {
+// observeSubscribe reads the auto-renew box and the disclosure the first time each is visible, before any
+// step can touch them. The box is read once the page holding it has loaded (a script may tick it while the
+// page loads), or, at the latest, right before a step acts on that page (touching: the step's target has
+// just appeared); a page still loading then gets up to half of the step's remaining time to finish.
+func (s *session) observeSubscribe(ctx context.Context, touching bool) {
 	sub, out := s.r.sc.Subscribe, s.watchSubscribe
-	if sub.Autorenew != nil && out.AutorenewPrechecked == nil {
+	if sub.Autorenew != nil && !s.autorenewRead {
 		var rr readResult
-		if s.call(ctx, &rr, "read", toJS(sub.Autorenew)) == nil && rr.Found {
+		if touching {
+			s.awaitLoaded(ctx, sub.Autorenew, &rr)
+		} else {
+			_ = s.call(ctx, &rr, "read", toJS(sub.Autorenew))
+		}
+		if rr.Found && (touching || rr.Ready == "complete") {
 			v := rr.Checked
 			out.AutorenewPrechecked = &v
+			s.autorenewRead = true
 		}
 	}
 	if sub.Disclosure != nil && !s.disclosureSeen {
@@ -428,6 +621,28 @@ func (s *session) observeSubscribe(ctx context.Context) {
 			s.disclosureSeen = true
 			out.DisclosureText = s.r.sc.Mask(rr.Text)
 			out.DisclosureFontPX, out.DisclosureContrast = rr.FontSize, rr.Contrast
+		}
+	}
+}
+
+// awaitLoaded reads t into rr until its page has loaded, bounded by half of ctx's remaining time.
+func (s *session) awaitLoaded(ctx context.Context, t *scenario.Target, rr *readResult) {
+	wctx := ctx
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(dl)/2))
+		defer cancel()
+	}
+	for {
+		*rr = readResult{}
+		err := s.call(wctx, rr, "read", toJS(t))
+		if err == nil && (!rr.Found || rr.Ready == "complete") {
+			return
+		}
+		select {
+		case <-wctx.Done():
+			return
+		case <-time.After(s.r.opt.Timing.Poll):
 		}
 	}
 }
@@ -457,6 +672,9 @@ func (s *session) gotoStart(ctx context.Context) error {
 	sctx, cancel := s.stepContext(ctx, s.r.sc.Timeouts.Step)
 	defer cancel()
 	if err := s.navigate(sctx, u); err != nil {
+		if classify(err) != "" {
+			return err // the site's failure, said as such
+		}
 		return &runError{msg: err.Error()}
 	}
 	return nil
@@ -467,7 +685,7 @@ func (s *session) url(ctx context.Context) string {
 	if s.gone != nil {
 		return ""
 	}
-	sctx, cancel := context.WithTimeout(ctx, time.Second)
+	sctx, cancel := context.WithTimeout(ctx, s.r.opt.Timing.Info)
 	defer cancel()
 	info, err := s.page(sctx).Info()
 	if err != nil {
@@ -481,7 +699,7 @@ func (s *session) pageShows(ctx context.Context) string {
 	if s.gone != nil {
 		return ""
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), respondTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.r.opt.Timing.Info)
 	defer cancel()
 	var sr screenResult
 	if s.call(sctx, &sr, "screen") != nil {
@@ -503,7 +721,7 @@ func (s *session) readMedia(ctx context.Context) {
 		Pointer string `json:"pointer"`
 	}
 	// A page frozen from its first script must not hold the run here: the first step finds out and says so.
-	ctx, cancel := context.WithTimeout(ctx, 2*respondTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.r.opt.Timing.Info)
 	defer cancel()
 	res, err := s.page(ctx).Eval(`() => ({ua: navigator.userAgent,
 		hover: matchMedia('(hover: hover)').matches ? 'hover' : 'none',

@@ -1,0 +1,125 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/scenario"
+)
+
+// An honest status for every failure: each page here has a control, or fails for a reason other than
+// the control's absence, and the run must say which (no_control only when the page really has none).
+
+// statusSite serves testdata/status plus the cases a static file cannot play.
+func statusSite(t *testing.T, unreachable string) *httptest.Server {
+	t.Helper()
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, hostileHead+`<title>框架</title></head><body>`+doneButton+`</body></html>`)
+	}))
+	t.Cleanup(other.Close)
+	mux := http.NewServeMux()
+	mux.Handle("/", http.FileServer(http.Dir("testdata/status")))
+	mux.HandleFunc("/slow.png", func(w http.ResponseWriter, r *http.Request) {
+		select { // the page's load event waits for this image
+		case <-time.After(500 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+		w.Header().Set("Content-Type", "image/png")
+	})
+	mux.HandleFunc("/frame.html", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, hostileHead+`<title>会员</title></head><body><p>会员管理</p>`+
+			`<iframe src="`+other.URL+`/" style="width:400px;height:200px;border:0"></iframe></body></html>`)
+	})
+	mux.HandleFunc("/dead-link.html", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, hostileHead+`<title>个人中心</title></head><body><p>个人中心</p><a href="`+unreachable+`">会员管理</a></body></html>`)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestHonestStatus(t *testing.T) {
+	srv := statusSite(t, unreachableURL(t))
+	simple := []scenario.Step{control(txt("退订"))}
+	cases := []struct {
+		name   string
+		page   string
+		cancel []scenario.Step
+		status metrics.Status
+		reason string
+		check  func(t *testing.T, res *metrics.Result)
+	}{
+		{name: "control further down a page that loads more as it scrolls", page: "scroll.html", cancel: simple,
+			status: metrics.StatusOK, check: func(t *testing.T, res *metrics.Result) {
+				assert.Contains(t, strings.Join(res.Notes, "\n"), "after scrolling down", "the result says the engine scrolled")
+			}},
+		{name: "control inside a frame of another origin", page: "frame.html", cancel: simple,
+			status: metrics.StatusOutOfReach, reason: "frames the tool cannot look into"},
+		{name: "a link to a site that does not answer", page: "dead-link.html",
+			cancel: []scenario.Step{click(txt("会员管理")), control(txt("退订"))},
+			status: metrics.StatusSiteError, reason: "ERR_CONNECTION_REFUSED"},
+		{name: "a page without the control", page: "broken-link.html", cancel: simple,
+			status: metrics.StatusNoControl, reason: `text="退订": not visible`},
+		{name: "a login that does not go through", page: "broken-link.html", cancel: simple,
+			status: metrics.StatusOutOfReach, reason: "the login did not go through"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := hostileScenarioFor(srv.URL+"/", tc.page, tc.cancel, txt("已退订"))
+			if tc.name == "a login that does not go through" {
+				sc.Login = append(sc.Login, scenario.Step{Action: scenario.WaitFor, Target: txt("欢迎回来")})
+			}
+			res := Run(context.Background(), testBrowser, sc, "desktop", Options{})
+			t.Logf("%s: %s", res.Status, res.Reason)
+			assert.Equal(t, tc.status, res.Status, "reason: %s", res.Reason)
+			assert.Contains(t, res.Reason, tc.reason)
+			if tc.check != nil {
+				tc.check(t, res)
+			}
+		})
+	}
+}
+
+// TestSubscribeReadsTheBoxAsLoaded: the auto-renew box is read once its page has loaded and before any
+// step touches it, whatever the timing of the navigation that brings it.
+func TestSubscribeReadsTheBoxAsLoaded(t *testing.T) {
+	srv := statusSite(t, unreachableURL(t))
+	for _, tc := range []struct {
+		name, start string
+		steps       []scenario.Step
+		want        bool
+	}{
+		{"unticked box on a page that arrives late, then ticked by the user", "subscribe-nav.html",
+			[]scenario.Step{click(txt("立即开通")), {Action: scenario.Check, Target: css("#ar")}, click(txt("确认支付"))}, false},
+		{"box a script ticks when the page has loaded", "subscribe-ticked.html",
+			[]scenario.Step{{Action: scenario.Check, Target: css("#ar")}, click(txt("确认支付"))}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for i := 0; i < 3; i++ { // a race shows itself in one reading of a few
+				// The cancel side only has to pass: its first button, whatever it does, and the heading.
+				sc := hostileScenarioFor(srv.URL+"/", tc.start, []scenario.Step{control(css("button"))}, css("h1"))
+				sc.Timeouts.Scenario = 30 * time.Second
+				sc.Subscribe = &scenario.Subscribe{Steps: append(append([]scenario.Step(nil), tc.steps...),
+					scenario.Step{Action: scenario.WaitFor, Target: txt("开通成功")}), Autorenew: css("#ar")}
+				res := Run(context.Background(), testBrowser, sc, "desktop", Options{})
+				sub := res.Subscribe
+				require.NotNil(t, sub)
+				require.Equal(t, metrics.StatusOK, sub.Status, sub.Reason)
+				require.NotNil(t, sub.AutorenewPrechecked)
+				assert.Equal(t, tc.want, *sub.AutorenewPrechecked, "reading %d", i+1)
+			}
+		})
+	}
+}
