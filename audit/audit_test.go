@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -25,6 +26,10 @@ import (
 
 var siteURL string
 
+// srvHits counts the test site's page loads (requests with ?delay=), so a test can wait for runs to be
+// under way.
+var srvHits atomic.Int32
+
 func TestMain(m *testing.M) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -32,6 +37,8 @@ func TestMain(m *testing.M) {
 		delay := r.URL.Query().Get("delay")
 		if delay == "" {
 			delay = "0"
+		} else {
+			srvHits.Add(1)
 		}
 		fmt.Fprintf(w, `<!doctype html><meta charset="utf-8"><body><script>setTimeout(() => document.body.insertAdjacentHTML('beforeend',
 			'<button style="width:100px;height:40px" onclick="this.insertAdjacentHTML(\'afterend\', \'<p>已退订</p>\')">退订</button>'), %s)</script>`, delay)

@@ -41,13 +41,22 @@ func boxText(c *metrics.Control) string {
 	return px(c.Box.Width) + "×" + px(c.Box.Height)
 }
 
-// scoreText is the overall score rounded to a whole number, or "" for a run that was not scored (no pack
-// scores: the run could not be carried out).
+// scoreText is the overall score rounded to a whole number, or "" for a run that was not scored: no pack
+// scores, or a run that was not carried out (its could-not-measure verdicts say nothing about the site, even
+// where an older cancelpath scored them).
 func scoreText(e *Entry) string {
-	if len(e.Scores) == 0 {
+	if len(e.Scores) == 0 || !e.Status.CarriedOut() {
 		return ""
 	}
 	return strconv.FormatFloat(e.Overall, 'f', 0, 64)
+}
+
+// gradeText is the grade, cleaned, or "" for a run that was not scored (as scoreText).
+func gradeText(e *Entry) string {
+	if !e.Status.CarriedOut() {
+		return ""
+	}
+	return Clean(e.Grade)
 }
 
 // problems are the verdicts of rules in force that count against a site: failures, then what could not be

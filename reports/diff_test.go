@@ -96,7 +96,7 @@ func TestDiff(t *testing.T) {
 				e.Metrics.ClicksToControl = nil
 			},
 			wantRows: []DiffRow{
-				{Key: "chaoji@mobile", Metric: "status", Old: "ok", New: "not_found", Change: Worse},
+				{Key: "chaoji@mobile", Metric: "status", Old: "ok", New: "no_control", Change: Worse},
 				{Key: "chaoji@mobile", Metric: "clicks_to_control", Old: "3", New: "", Change: Worse},
 				{Key: "chaoji@mobile", Metric: "control_width", Old: "350", New: "", Change: Worse},
 				{Key: "chaoji@mobile", Metric: "control_height", Old: "48", New: "", Change: Worse},
@@ -118,16 +118,22 @@ func TestDiff(t *testing.T) {
 			change: func(t *testing.T, d *Document) {
 				d.Results = slices.DeleteFunc(d.Results, func(e Entry) bool { return e.Key() == "jiguang@mobile" })
 			},
-			wantRows:    []DiffRow{{Key: "jiguang@mobile", Metric: "scenario", Old: "error", Change: Removed}},
+			wantRows:    []DiffRow{{Key: "jiguang@mobile", Metric: "scenario", Old: "site_error", Change: Removed}},
 			regressions: 1,
 		},
 		{
-			name: "between two failure statuses is no regression",
+			name: "from a run that measured nothing to a finding is no regression",
 			change: func(t *testing.T, d *Document) {
 				e := entry(t, d, "jiguang@mobile")
 				e.Status = metrics.StatusFailed
 			},
-			wantRows: []DiffRow{{Key: "jiguang@mobile", Metric: "status", Old: "error", New: "failed", Change: Changed}},
+			wantRows: []DiffRow{{Key: "jiguang@mobile", Metric: "status", Old: "site_error", New: "failed", Change: Changed}},
+		},
+		{
+			name:        "a control that is there but now blocked",
+			change:      func(t *testing.T, d *Document) { entry(t, d, "yueying@desktop").Status = metrics.StatusBlocked },
+			wantRows:    []DiffRow{{Key: "yueying@desktop", Metric: "status", Old: "no_control", New: "blocked", Change: Better}},
+			regressions: 0,
 		},
 	}
 	for _, tt := range tests {
@@ -141,6 +147,47 @@ func TestDiff(t *testing.T) {
 			}
 			assert.Equal(t, tt.wantRows, got)
 			assert.Len(t, d.Regressions(), tt.regressions)
+		})
+	}
+}
+
+// TestDiffStatusOrder: leaving ok is worse and reaching it better; between findings, how far a person gets
+// decides; a move between a finding and a run that measured nothing, or between two such runs, is only
+// "changed".
+func TestDiffStatusOrder(t *testing.T) {
+	const none Change = ""
+	tests := []struct {
+		old, new metrics.Status
+		want     Change
+	}{
+		{metrics.StatusOK, metrics.StatusOK, none},
+		{metrics.StatusOK, metrics.StatusNoControl, Worse},
+		{metrics.StatusOK, metrics.StatusBlocked, Worse},
+		{metrics.StatusOK, metrics.StatusFailed, Worse},
+		{metrics.StatusOK, metrics.StatusOutOfReach, Worse},
+		{metrics.StatusOK, metrics.StatusSiteError, Worse},
+		{metrics.StatusOK, metrics.StatusError, Worse},
+		{metrics.StatusBlocked, metrics.StatusOK, Better},
+		{metrics.StatusSiteError, metrics.StatusOK, Better},
+		{metrics.StatusBlocked, metrics.StatusNoControl, Worse},
+		{metrics.StatusFailed, metrics.StatusBlocked, Worse},
+		{metrics.StatusNoControl, metrics.StatusBlocked, Better},
+		{metrics.StatusNoControl, metrics.StatusFailed, Better},
+		{metrics.StatusNoControl, metrics.StatusOutOfReach, Changed},
+		{metrics.StatusOutOfReach, metrics.StatusNoControl, Changed},
+		{metrics.StatusSiteError, metrics.StatusError, Changed},
+		{metrics.StatusError, metrics.StatusError, none},
+		{"not_found", metrics.StatusNoControl, Changed}, // an unknown name: neither way is known
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.old)+"→"+string(tt.new), func(t *testing.T) {
+			got, moved := statusCmp(tt.old, tt.new).change()
+			if tt.want == none {
+				assert.False(t, moved, "no row, got %s", got)
+				return
+			}
+			assert.True(t, moved)
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }

@@ -15,8 +15,9 @@ import (
 // OSC 8 hyperlink), RTL overrides and zero-width characters in every text field. Each format must show them
 // as inert, escaped text.
 
-// invisible are characters that must never reach a person's screen raw.
-var invisible = []string{"\x1b", "\u202e", "\u202c", "\u200b", "\a"}
+// invisible are characters that must never reach a person's screen raw: ESC, the C1 CSI (U+009B, which a
+// terminal reads like ESC [), bidi controls, a zero-width space, BEL.
+var invisible = []string{"\x1b", "\u009b", "\u202e", "\u202c", "\u200b", "\a"}
 
 func TestHostileTextIsInertInEveryFormat(t *testing.T) {
 	doc := loadFixture(t)
@@ -40,11 +41,12 @@ func TestHostileTextIsInertInEveryFormat(t *testing.T) {
 				assert.NotContains(t, out, "<script>")
 				assert.Contains(t, out, `\u003cscript\u003e`)
 				assert.Contains(t, out, `\u202e`)
+				assert.Contains(t, out, `\u009b2J\u009b31mC1\u009b0m`, "a C1 control is written as an escape, like C0")
 			case FormatSARIF:
 				assert.NotContains(t, out, "<script>")
 				assert.Contains(t, out, `\u003cscript\u003e`)
 			case FormatTable:
-				assert.Contains(t, out, "<script>window.__pwne") // plain text in a terminal is inert once escapes are gone
+				assert.Contains(t, out, "<script>window.__") // plain text in a terminal is inert once escapes are gone
 			}
 		})
 	}
@@ -67,7 +69,7 @@ func TestCSVGuardsFormulas(t *testing.T) {
 	require.True(t, strings.HasPrefix(buf.String(), utf8BOM), "Excel needs the BOM to read Chinese as UTF-8")
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), utf8BOM))).ReadAll()
 	require.NoError(t, err)
-	require.Len(t, rows, 7, "a header and one row per scenario × device")
+	require.Len(t, rows, 9, "a header and one row per scenario × device")
 	for _, row := range rows {
 		require.Len(t, row, len(rows[0]))
 		for _, cell := range row {

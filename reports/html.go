@@ -145,7 +145,7 @@ func htmlRowFor(e *Entry, wd *words, anchor string) htmlRow {
 		Clicks: c[colClicks].text, Levels: c[colLevels].text, Hovers: c[colHovers].text,
 		Interstitials: c[colInter].text, Control: c[colControl].text, Target: c[colTarget].text,
 		Effect: c[colEffect].text, Score: c[colScore].text, Grade: c[colGrade].text,
-		GradeClass: gradeClass(e.Grade),
+		GradeClass: gradeClass(gradeText(e)),
 	}
 	if e.Control != nil {
 		r.TargetClass = targetClass(e.Control.TargetSize)
@@ -153,7 +153,10 @@ func htmlRowFor(e *Entry, wd *words, anchor string) htmlRow {
 	if e.Effect != nil && !e.Effect.Passed {
 		r.EffectClass = "bad"
 	}
-	if e.Status != metrics.StatusOK {
+	switch {
+	case !e.Status.CarriedOut():
+		r.StatusClass = "warn" // nothing was measured: a problem of the audit, not a finding
+	case e.Status != metrics.StatusOK:
 		r.StatusClass = "bad"
 	}
 	return r
@@ -185,8 +188,8 @@ func htmlSiteFor(e *Entry, wd *words, anchor string, imgs *imager) htmlSite {
 		Viewport: fmt.Sprintf("%d×%d", e.Device.Width, e.Device.Height),
 		Rank:     rankText(e, wd), Status: string(e.Status), StatusText: wd.status(e.Status),
 		StatusMeaning: wd.statusMeaning(e.Status),
-		Reason:        Clean(e.Reason), Score: nonEmpty(scoreText(e), "-"), Grade: nonEmpty(Clean(e.Grade), "-"),
-		GradeClass: gradeClass(e.Grade),
+		Reason:        Clean(e.Reason), Score: nonEmpty(scoreText(e), "-"), Grade: nonEmpty(gradeText(e), "-"),
+		GradeClass: gradeClass(gradeText(e)),
 	}
 	for _, sc := range e.Scores {
 		hs := htmlScore{Pack: Clean(sc.Pack), Score: num(sc.Score), Grade: Clean(sc.Grade), GradeClass: gradeClass(sc.Grade)}

@@ -20,7 +20,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	back, err := ReadDocument(path)
 	require.NoError(t, err)
 	assert.Equal(t, doc, back)
-	assert.Contains(t, buf.String(), "\n  \"schema_version\": \"1.0\",\n", "indented by two spaces")
+	assert.Contains(t, buf.String(), "\n  \"schema_version\": \"2.0\",\n", "indented by two spaces")
 	assert.Contains(t, buf.String(), `"clicks_to_control": null`, "not measured is null, never 0")
 }
 
@@ -28,8 +28,9 @@ func TestReadDocumentChecksSchemaVersion(t *testing.T) {
 	tests := []struct {
 		name, body, wantErr string
 	}{
-		{"same major, newer minor", `{"schema_version":"1.7","results":[]}`, ""},
-		{"other major", `{"schema_version":"2.0","results":[]}`, "schema_version 2.0 is not supported"},
+		{"same major, newer minor", `{"schema_version":"2.7","results":[]}`, ""},
+		{"1.x, upgraded as it is read", `{"schema_version":"1.0","results":[]}`, ""},
+		{"other major", `{"schema_version":"3.0","results":[]}`, "schema_version 3.0 is not supported (this cancelpath reads 1.x and 2.x)"},
 		{"no version", `{"results":[]}`, "no schema_version"},
 		{"not json", `<html>`, "not a cancelpath results document"},
 	}

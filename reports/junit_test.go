@@ -60,7 +60,7 @@ func TestJUnitParses(t *testing.T) {
 
 	var got parsedSuites
 	require.NoError(t, xml.Unmarshal(buf.Bytes(), &got))
-	require.Len(t, got.Suites, 6, "a suite per scenario × device")
+	require.Len(t, got.Suites, 8, "a suite per scenario × device")
 	tests, failures, errors, skipped := 0, 0, 0, 0
 	for _, s := range got.Suites {
 		f, e, sk := 0, 0, 0
@@ -100,10 +100,39 @@ func TestJUnitParses(t *testing.T) {
 	require.NotNil(t, ftc.Skipped, "a vacated rule never fails a build")
 	assert.Contains(t, ftc.Skipped.Message, "vacated 2025-07-08")
 
-	notFound := got.Suites[2]
-	require.Contains(t, notFound.Name, "yueying@desktop")
-	require.NotNil(t, notFound.Cases[0].Failure, "not_found is a finding")
-	assert.Equal(t, 31, notFound.Cases[0].Line)
-	assert.NotNil(t, notFound.Cases[1].Error, "could_not_measure is an error, never a pass")
-	assert.NotNil(t, got.Suites[5].Cases[0].Error, "a run that could not be carried out is an error")
+	noControl := got.Suites[2]
+	require.Contains(t, noControl.Name, "yueying@desktop")
+	require.NotNil(t, noControl.Cases[0].Failure, "no_control is a finding")
+	assert.Equal(t, 31, noControl.Cases[0].Line)
+	assert.NotNil(t, noControl.Cases[1].Error, "could_not_measure is an error, never a pass")
+
+	// The run test case of each status: findings fail, runs that measured nothing are errors.
+	for _, c := range []struct {
+		suite          int
+		key, status    string
+		finding        bool
+		meaning, where string
+	}{
+		{2, "yueying@desktop", "no_control", true, "the control is not there", "step: cancel 3 (line 31)"},
+		{5, "jiguang@mobile", "site_error", false, "the site could not be audited", "step: login 0 (line 8)"},
+		{6, "fengche@desktop", "blocked", true, "the cancel control is there but could not be used", "step: cancel 1 (line 24)"},
+		{7, "lanhu@mobile", "out_of_reach", false, "the tool could not look", "step: login 3 (line 14)"},
+	} {
+		s := got.Suites[c.suite]
+		require.Contains(t, s.Name, c.key)
+		run := s.Cases[0]
+		assert.Equal(t, c.key+".run", run.Classname)
+		if c.finding {
+			require.NotNil(t, run.Failure, c.key)
+			assert.Nil(t, run.Error, c.key)
+			assert.Equal(t, c.status, run.Failure.Type, c.key)
+			assert.True(t, strings.HasPrefix(run.Failure.Message, c.status+": "), run.Failure.Message)
+			assert.Contains(t, run.Failure.Text, c.meaning, c.key)
+			assert.Contains(t, run.Failure.Text, c.where, c.key)
+		} else {
+			require.NotNil(t, run.Error, c.key)
+			assert.Nil(t, run.Failure, c.key)
+			assert.True(t, strings.HasPrefix(run.Error.Message, c.status+": "), run.Error.Message)
+		}
+	}
 }

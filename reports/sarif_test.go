@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,7 +31,24 @@ type sarifLog struct {
 				} `json:"rules"`
 			} `json:"driver"`
 		} `json:"tool"`
-		Results []sarifResultJSON `json:"results"`
+		Results     []sarifResultJSON `json:"results"`
+		Invocations []struct {
+			ExecutionSuccessful *bool `json:"executionSuccessful"`
+			Notifications       []struct {
+				Level   string `json:"level"`
+				Message struct {
+					Text string `json:"text"`
+				} `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+				Properties map[string]any `json:"properties"`
+			} `json:"toolExecutionNotifications"`
+		} `json:"invocations"`
 	} `json:"runs"`
 }
 
@@ -77,8 +95,10 @@ func TestSARIFStructure(t *testing.T) {
 		require.NotNil(t, r.ShortDescription, r.ID)
 		assert.NotEmpty(t, r.ShortDescription.Text, r.ID)
 		require.NotNil(t, r.Help, r.ID)
-		assert.Contains(t, r.Help.Text, "Legal basis: ", r.ID)
-		assert.NotEmpty(t, r.Properties["citation"], "the citation is rule metadata")
+		if r.ID != runRuleID { // the run itself is no rule of a pack
+			assert.Contains(t, r.Help.Text, "Legal basis: ", r.ID)
+			assert.NotEmpty(t, r.Properties["citation"], "the citation is rule metadata")
+		}
 		require.NotNil(t, r.DefaultConfiguration)
 		assert.Contains(t, levels, r.DefaultConfiguration.Level)
 	}
@@ -87,7 +107,8 @@ func TestSARIFStructure(t *testing.T) {
 	assert.Contains(t, de.Help.Text, "§ 312k Abs. 2 Satz 4 BGB")
 	assert.Equal(t, "de", de.Properties["jurisdiction"])
 
-	require.Len(t, run.Results, 10, "every failure and every could_not_measure; passes are not results")
+	require.Len(t, run.Results, 15, "every failure and every could_not_measure, and the runs that ended in a "+
+		"finding; passes are not results")
 	for _, r := range run.Results {
 		require.NotNil(t, r.RuleIndex)
 		assert.Equal(t, ids[r.RuleID], *r.RuleIndex, "ruleIndex points at the rule")
@@ -106,4 +127,28 @@ func TestSARIFStructure(t *testing.T) {
 	})
 	require.GreaterOrEqual(t, i, 0)
 	assert.Equal(t, "note", run.Results[i].Level, "a vacated rule is a note, not a blocking error")
+
+	// The runs: a finding is a result of cancelpath.run, a run that measured nothing a notification.
+	runLevels := map[string]string{}
+	for _, r := range run.Results {
+		if r.RuleID == runRuleID {
+			runLevels[r.Message.Text[:strings.Index(r.Message.Text, ":")]] = r.Level
+		}
+	}
+	assert.Equal(t, map[string]string{
+		"月影卡盟·会员中心 (yueying@desktop)": "error", // no_control
+		"风车卡盟 (fengche@desktop)":      "error", // blocked
+	}, runLevels)
+	require.Len(t, run.Invocations, 1)
+	inv := run.Invocations[0]
+	require.NotNil(t, inv.ExecutionSuccessful)
+	assert.False(t, *inv.ExecutionSuccessful, "two runs were not carried out")
+	require.Len(t, inv.Notifications, 2)
+	for _, n := range inv.Notifications {
+		assert.Equal(t, "error", n.Level)
+		assert.Contains(t, []any{"site_error", "out_of_reach"}, n.Properties["status"])
+		require.Len(t, n.Locations, 1)
+	}
+	assert.Contains(t, inv.Notifications[1].Message.Text, "蓝狐卡盟 (lanhu@mobile): out_of_reach: the tool could not look")
+	assert.Equal(t, 14, inv.Notifications[1].Locations[0].PhysicalLocation.Region.StartLine, "the failed login step")
 }

@@ -172,15 +172,19 @@ func tableRow(e *Entry, wd *words) []tableCell {
 		r[colTarget] = tableCell{text: "-"}
 	}
 	if e.Status != metrics.StatusOK {
-		// The status takes the control's place: there is no measured control to show.
+		// The status takes the control's place: there is no measured control to show. A finding is red; a
+		// run that measured nothing is yellow, a problem of the audit rather than of the site.
 		r[colControl] = tableCell{text: wd.status(e.Status), color: ansiRed}
+		if !e.Status.CarriedOut() {
+			r[colControl].color = ansiYellow
+		}
 	}
 	r[colEffect] = tableCell{text: wd.effect(e.Effect)}
 	if e.Effect != nil && !e.Effect.Passed {
 		r[colEffect].color = ansiRed
 	}
 	r[colScore] = tableCell{text: dash(scoreText(e))}
-	r[colGrade] = tableCell{text: dash(Clean(e.Grade)), color: gradeColor(e.Grade)}
+	r[colGrade] = tableCell{text: dash(gradeText(e)), color: gradeColor(gradeText(e))}
 	return r
 }
 

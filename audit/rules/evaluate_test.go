@@ -280,7 +280,9 @@ func TestRulesEveryMetricIsDocumented(t *testing.T) {
 		// Every metric reads something from the base result, and nothing from a run that failed outright.
 		_, ok := m.Value(base())
 		assert.True(t, ok, "%s measured on the base result", m.Name)
-		_, ok = m.Value(base(func(r *metrics.Result) { r.Status = metrics.StatusError }))
-		assert.False(t, ok, "%s on an error result", m.Name)
+		for _, s := range []metrics.Status{metrics.StatusOutOfReach, metrics.StatusSiteError, metrics.StatusError} {
+			_, ok = m.Value(base(func(r *metrics.Result) { r.Status = s }))
+			assert.False(t, ok, "%s on a run that ended %s", m.Name, s)
+		}
 	}
 }

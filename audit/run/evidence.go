@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"time"
 
 	"github.com/go-rod/rod/lib/proto"
 
@@ -23,7 +22,7 @@ func (s *session) shot(ctx context.Context, name string, box *metrics.Box) strin
 	if r.evRel == "" || s.gone != nil {
 		return ""
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opt.Timing.Screenshot)
 	defer cancel()
 	p := s.page(ctx)
 	s.front(ctx)
@@ -56,7 +55,7 @@ func (s *session) snapshot(ctx context.Context) {
 	if r.evRel == "" || s.gone != nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opt.Timing.Snapshot)
 	defer cancel()
 	snap, err := proto.PageCaptureSnapshot{Format: proto.PageCaptureSnapshotFormatMhtml}.Call(s.page(ctx))
 	if err != nil {

@@ -24,7 +24,7 @@ type hostileSite struct {
 	browser *browser.Browser // whose renderers /kill-renderer kills
 }
 
-func newHostileSite(t *testing.T) *hostileSite {
+func newHostileSite(t testing.TB) *hostileSite {
 	t.Helper()
 	h := &hostileSite{stop: make(chan struct{}), browser: testBrowser}
 	mux := http.NewServeMux()

@@ -2,12 +2,14 @@ package run
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
 )
 
 // navigate opens u in the driven page, turning the browser's network errors into reasons a reader
@@ -17,31 +19,56 @@ import (
 // commit within ctx is a site that does not answer.
 func (s *session) navigate(ctx context.Context, u string) error {
 	start := time.Now()
-	err := s.page(ctx).Navigate(u)
-	if err == nil {
+	errorText, isDownload, err := pageNavigate(s.page(ctx), u)
+	if err == nil && errorText == "" {
 		return nil
 	}
 	if s.bc.Crashed() {
 		return errCrashed
 	}
-	var ne *rod.NavigationError
 	switch {
-	case errors.As(err, &ne):
+	case isDownload:
+		s.downloadsSeen = len(s.bc.Downloads())
+		return &outOfReachError{msg: describeDownload(u, "")}
+	case errorText != "":
 		// chrome://crash and friends abort the navigation and take the renderer with them: wait for the
 		// crash event or an answer, whichever comes first. Silence changes nothing: the net error stands.
 		if _, crashed := s.alive(ctx, s.r.opt.Timing.LivenessMin); crashed {
 			s.gone = errCrashed
 			return errCrashed
 		}
-		return &siteError{msg: describeNetError(u, ne.Reason)}
+		return &siteError{msg: describeNetError(u, errorText)}
 	case ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return &siteError{msg: fmt.Sprintf("%s did not answer within %s", u, time.Since(start).Round(100*time.Millisecond))}
 	}
 	return fmt.Errorf("goto %s: %w", u, err)
 }
 
+// pageNavigate is CDP's Page.navigate with the whole answer: rod's Page.Navigate drops isDownload, the
+// browser's own word that the URL answered with a file (its error text is then a bare net::ERR_ABORTED).
+func pageNavigate(p *rod.Page, u string) (errorText string, isDownload bool, err error) {
+	_ = proto.PageStopLoading{}.Call(p)
+	raw, err := p.Call(p.GetContext(), string(p.SessionID), "Page.navigate", proto.PageNavigate{URL: u})
+	if err != nil {
+		return "", false, err
+	}
+	var res struct {
+		ErrorText  string `json:"errorText"`
+		IsDownload bool   `json:"isDownload"`
+	}
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return "", false, fmt.Errorf("Page.navigate: %w", err)
+	}
+	return res.ErrorText, res.IsDownload, nil
+}
+
 // describeDownload: the site answered a page request with a file.
 func describeDownload(u, name string) string {
+	if name == "" {
+		if i := strings.LastIndexByte(strings.SplitN(u, "?", 2)[0], '/'); i >= 0 && i < len(u)-1 {
+			name = strings.SplitN(u, "?", 2)[0][i+1:]
+		}
+	}
 	if name == "" {
 		return fmt.Sprintf("%s answered with a download instead of a page: there is nothing the tool can look at", u)
 	}

@@ -3,17 +3,12 @@ package run
 import (
 	"context"
 	"regexp"
-	"time"
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/cancelpath/cancelpath/audit/scenario"
 )
-
-// popupProbeTimeout bounds one look at a page the flow opened: an ad popup that hangs must not stall the
-// wait on the page the flow is on.
-const popupProbeTimeout = 500 * time.Millisecond
 
 // followPopup switches to a page the flow opened (window.open, target=_blank) where c holds now, and
 // reports whether it did. Pages where it does not hold (ads, trackers, a second copy of the site) are left
@@ -32,7 +27,7 @@ func (s *session) followPopup(ctx context.Context, c *scenario.Condition) bool {
 			pr = newProbe()
 			s.popupPr[p.TargetID] = pr
 		}
-		pctx, cancel := context.WithTimeout(ctx, popupProbeTimeout)
+		pctx, cancel := context.WithTimeout(ctx, s.r.opt.Timing.PopupLook)
 		ok := holds(pctx, pr, p.Context(pctx), c)
 		cancel()
 		if ok {

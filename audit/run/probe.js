@@ -78,46 +78,276 @@
   }
 
   // --- targets on the screen (WCAG 2.5.8) -----------------------------------------------------------------
+  // The verdict agrees with axe-core's target-size rule, the reference implementation (its checks target-size
+  // and target-offset, and the matcher that exempts targets in a sentence):
+  //  - targets are elements with a widget role that can take focus (a label or a disabled button is none);
+  //    another target is a separate one unless it leads to the same URL or is the only content of the
+  //    other; a target inside another target has that target as a neighbour, and the other way round;
+  //  - fixed-position content and the content that scrolls under it are two layers that never meet;
+  //  - "pass": the largest rectangle of the target not covered by a separate target drawn over it is at
+  //    least 24x24 (0.05 px tolerance);
+  //  - "pass_inline": the target sits in a sentence (there is text outside targets on its line of its block);
+  //  - "pass_spacing": from the centre of the target's uncovered part, 2 x the distance to every neighbour's
+  //    uncovered part (to its 24 px circle when that part is undersized) is at least 24; else "fail".
+  const TS_MIN = 24, TS_EPS = 0.05;
+  const TS_WIDGETS = new Set(['button', 'checkbox', 'combobox', 'gridcell', 'link', 'listbox', 'menuitem',
+    'menuitemcheckbox', 'menuitemradio', 'option', 'progressbar', 'radio', 'scrollbar', 'searchbox', 'slider',
+    'spinbutton', 'switch', 'tab', 'textbox', 'treeitem']);
+
   function targetsOnScreen(except) {
     // Only targets on the screen (within a target's spacing of it) compete or crowd: the cheap box test
     // first keeps a 50,000-node page from costing a style lookup per node.
+    // The result lists the other actionable elements, nested ones as their outermost (for the largest
+    // other button); its pool lists every focusable widget on the screen but except, nested ones too (for
+    // the target size).
     const vp = viewport();
     const top = vp.y - 48, bottom = vp.y + vp.height + 48;
-    const out = [];
+    const out = [], pool = [];
     for (const el of allElements(roots(document, []))) {
-      if (!isActionable(el) || el.tagName === 'OPTION') continue;
+      if (el === except) continue;
+      const act = isActionable(el) && el.tagName !== 'OPTION';
+      const wid = TS_WIDGETS.has(role(el));
+      if (!act && !wid) continue;
       const b = box(el);
       if (b.y + b.height < top || b.y > bottom) continue;
-      if (containsComposed(except, el) || containsComposed(el, except)) continue;
+      const kin = containsComposed(except, el) || containsComposed(el, except);
+      if (kin && !wid) continue;
       if (!visible(el)) continue;
-      out.push(el);
+      if (wid && tsFocusable(el)) pool.push(el);
+      if (act && !kin) out.push(el);
     }
     // Nested targets (a label around an input): keep the outer one.
     const set = new Set(out);
-    return out.filter((el) => {
+    const others = out.filter((el) => {
       for (let a = parentComposed(el); a; a = parentComposed(a)) if (set.has(a)) return false;
       return true;
     });
+    others.pool = pool;
+    return others;
   }
-  function circleHitsRect(cx, cy, r, b) {
-    const dx = Math.max(b.x - cx, 0, cx - (b.x + b.width));
-    const dy = Math.max(b.y - cy, 0, cy - (b.y + b.height));
-    return dx * dx + dy * dy < r * r;
+
+  // tsFocusable: axe-core's "focusable": not disabled or inert; natively focusable or with a tabindex.
+  function tsFocusable(el) {
+    if (el.matches(':disabled') || el.closest('[inert]')) return false;
+    switch (el.tagName) {
+      case 'A': case 'AREA': if (el.hasAttribute('href')) return true; break;
+      case 'INPUT': return (el.getAttribute('type') || '').toLowerCase() !== 'hidden';
+      case 'TEXTAREA': case 'SELECT': case 'SUMMARY': case 'BUTTON': return true;
+    }
+    return el.hasAttribute('tabindex') && !isNaN(parseInt(el.getAttribute('tabindex'), 10));
   }
-  function targetSize(el, b, others) {
-    const MIN = 24, EPS = 0.05; // axe-core's rounding tolerance
-    if (b.width + EPS >= MIN && b.height + EPS >= MIN) return 'pass';
-    const cx = b.x + b.width / 2, cy = b.y + b.height / 2;
-    for (const o of others) {
-      const ob = box(o);
-      if (circleHitsRect(cx, cy, MIN / 2, ob)) return 'fail';
-      if (ob.width + EPS < MIN || ob.height + EPS < MIN) {
-        const ox = ob.x + ob.width / 2, oy = ob.y + ob.height / 2;
-        if (Math.hypot(cx - ox, cy - oy) < MIN) return 'fail';
+  function tsTabbable(el) {
+    return !(parseInt(el.getAttribute('tabindex'), 10) < 0);
+  }
+  // tsFixed: el is in a position: fixed subtree of its document (cached per verdict).
+  function tsFixed(el, cache) {
+    const path = [];
+    let res = false;
+    for (let x = el; x && x.nodeType === 1 && x.ownerDocument === el.ownerDocument; x = parentComposed(x)) {
+      if (cache.has(x)) { res = cache.get(x); break; }
+      path.push(x);
+      if (getComputedStyle(x).position === 'fixed') { res = true; break; }
+    }
+    for (const x of path) cache.set(x, res);
+    return res;
+  }
+  // tsDestination: where a link leads, when that says it is the same target as another link.
+  function tsDestination(el) {
+    if ((el.tagName !== 'A' && el.tagName !== 'AREA') || !el.hasAttribute('href')) return '';
+    const href = el.getAttribute('href').trim();
+    let u = null;
+    try { u = new URL(href, el.ownerDocument.baseURI); } catch (e) { return ''; }
+    return href === '' || u.protocol === 'javascript:' || u.href.endsWith('#') ? '' : u.href;
+  }
+  // tsOnlyContent: one of a and o holds the other as its only content (one target, not two).
+  function tsOnlyContent(a, o) {
+    const outer = containsComposed(a, o) ? a : containsComposed(o, a) ? o : null;
+    if (!outer) return false;
+    const inner = outer === a ? o : a;
+    for (let x = outer; x !== inner;) {
+      const kids = Array.from(x.childNodes).filter((n) => n.nodeType === 1 || (n.nodeType === 3 && n.nodeValue.trim()));
+      if (kids.length !== 1 || kids[0].nodeType !== 1) return false;
+      x = kids[0];
+    }
+    return true;
+  }
+  function tsSeparate(a, o) {
+    const d = tsDestination(a);
+    return !(d && d === tsDestination(o)) && !tsOnlyContent(a, o);
+  }
+
+  // Rectangles as {l, t, r, b} in top-level CSS px.
+  function tsRect(x, y, w, h) { return { l: x, t: y, r: x + w, b: y + h }; }
+  function tsHasMin(r, min) { return r.r - r.l + TS_EPS >= min && r.b - r.t + TS_EPS >= min; }
+  function tsMeets(p, q) { return p.l < q.r && q.l < p.r && p.t < q.b && q.t < p.b; }
+  function tsEncloses(outer, inner) { return inner.l >= outer.l && inner.t >= outer.t && inner.r <= outer.r && inner.b <= outer.b; }
+  // tsRects: the box, or each line's box of an inline element (a link that wraps).
+  function tsBox(el) {
+    const b = box(el);
+    return tsRect(b.x, b.y, b.width, b.height);
+  }
+  function tsRects(el) {
+    if (getComputedStyle(el).display !== 'inline') return [tsBox(el)];
+    const o = frameOffset(el);
+    return Array.from(el.getClientRects(), (r) => tsRect(r.left + o.x, r.top + o.y, r.width, r.height));
+  }
+  // tsSplit: what of the rectangles rs the rectangles cs leave uncovered, as rectangles (they may overlap).
+  function tsSplit(rs, cs) {
+    for (const c of cs) {
+      const next = [];
+      for (const r of rs) {
+        if (!tsMeets(r, c)) { next.push(r); continue; }
+        if (c.t > r.t) next.push({ l: r.l, t: r.t, r: r.r, b: c.t });
+        if (c.b < r.b) next.push({ l: r.l, t: c.b, r: r.r, b: r.b });
+        if (c.l > r.l) next.push({ l: r.l, t: r.t, r: c.l, b: r.b });
+        if (c.r < r.r) next.push({ l: c.r, t: r.t, r: r.r, b: r.b });
       }
+      rs = next;
+      if (rs.length > 4000) return null; // too many overlapping targets to tell
+    }
+    return rs;
+  }
+  // tsLargest: the largest rectangle; with preferMin, one of at least 24x24 first (the size check does,
+  // the undersized-neighbour test does not).
+  function tsLargest(rs, preferMin) {
+    let best = null;
+    for (const r of rs) {
+      if (!best) { best = r; continue; }
+      const rm = preferMin && tsHasMin(r, TS_MIN), bm = preferMin && tsHasMin(best, TS_MIN);
+      if (rm !== bm ? rm : (r.r - r.l) * (r.b - r.t) > (best.r - best.l) * (best.b - best.t)) best = r;
+    }
+    return best;
+  }
+  // tsOver: o is drawn over el where their boxes meet (a descendant over its ancestor; otherwise what the
+  // browser hit-tests there first), and takes pointer events.
+  function tsOver(o, el, ob, eb) {
+    if (getComputedStyle(o).pointerEvents === 'none') return false;
+    if (containsComposed(el, o)) return true;
+    if (containsComposed(o, el)) return false;
+    const x = (Math.max(ob.l, eb.l) + Math.min(ob.r, eb.r)) / 2, y = (Math.max(ob.t, eb.t) + Math.min(ob.b, eb.b)) / 2;
+    const root = o.getRootNode() === el.getRootNode() ? o.getRootNode() : o.ownerDocument;
+    const off = frameOffset(o);
+    for (const s of root.elementsFromPoint(x - off.x, y - off.y)) {
+      if (containsComposed(o, s) || (containsComposed(s, o) && !containsComposed(s, el))) return true;
+      if (containsComposed(el, s) || containsComposed(s, el)) return false;
+    }
+    return false;
+  }
+  // tsUncovered: the parts of el's rectangles rs that none of cs (elements) drawn over it covers; an element
+  // inside el that cannot be tabbed to is part of el.
+  function tsUncovered(el, rs, cs) {
+    const eb = tsBox(el);
+    const covers = [];
+    for (const c of cs) {
+      if (c === el || (containsComposed(el, c) && !tsTabbable(c))) continue;
+      const cr = tsBox(c);
+      if (tsMeets(cr, eb) && tsOver(c, el, cr, eb)) covers.push(...tsRects(c));
+    }
+    return tsSplit(rs, covers);
+  }
+  function tsCentre(r) { return { x: (r.l + r.r) / 2, y: (r.t + r.b) / 2 }; }
+  // tsOffset: the distance from the centres of the target's parts mine to the neighbour's parts theirs (or
+  // to its 24 px circle when it is undersized); null when either has no part.
+  function tsOffset(mine, theirs) {
+    if (!mine.length || !theirs.length) return null;
+    const small = !tsHasMin(tsLargest(theirs, false), TS_MIN);
+    const all = theirs.reduce((a, r) => ({ l: Math.min(a.l, r.l), t: Math.min(a.t, r.t), r: Math.max(a.r, r.r), b: Math.max(a.b, r.b) }));
+    const oc = tsCentre(all);
+    let min = Infinity;
+    for (const m of mine) {
+      const c = tsCentre(m);
+      let d = Infinity;
+      for (const r of theirs) {
+        const dx = Math.max(r.l - c.x, 0, c.x - r.r), dy = Math.max(r.t - c.y, 0, c.y - r.b);
+        d = Math.min(d, Math.hypot(dx, dy));
+      }
+      if (small) d = Math.max(0, Math.min(d, Math.hypot(c.x - oc.x, c.y - oc.y) - TS_MIN / 2));
+      min = Math.min(min, d);
+    }
+    return min;
+  }
+
+  // tsInSentence: axe-core's inline exception. The target is not a block, and the line of its block that
+  // holds it (up to a block or a line break either side) has text outside targets.
+  function tsBlock(el) {
+    const d = getComputedStyle(el).display;
+    return d === 'block' || d === 'list-item' || d === 'table' || d === 'flex' || d === 'grid' || d.startsWith('table-');
+  }
+  function tsShown(el) {
+    if (el.checkVisibility && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
+    const s = getComputedStyle(el);
+    if (s.clip === 'rect(0px, 0px, 0px, 0px)' || s.clipPath === 'inset(50%)') return false; // visually hidden
+    const r = el.getBoundingClientRect();
+    return !(r.width <= 1 && r.height <= 1 && s.overflow !== 'visible');
+  }
+  function tsScanText(n, back, budget) {
+    if (--budget.n < 0) return 'stop';
+    if (n.nodeType === 3) return /\S/.test(n.nodeValue) ? 'text' : '';
+    if (n.nodeType !== 1) return '';
+    if (n.tagName === 'BR' || n.tagName === 'HR') return 'stop';
+    if (SKIP.has(n.tagName)) return '';
+    if (tsBlock(n)) return 'stop';
+    if (!tsShown(n) || TS_WIDGETS.has(role(n))) return '';
+    const kids = Array.from((n.shadowRoot || n).childNodes);
+    if (back) kids.reverse();
+    for (const k of kids) {
+      const r = tsScanText(k, back, budget);
+      if (r) return r;
+    }
+    return '';
+  }
+  function tsInSentence(el) {
+    if (tsBlock(el)) return false;
+    let anchor = el, blk = parentComposed(el);
+    for (; blk && !tsBlock(blk); blk = parentComposed(blk)) if (TS_WIDGETS.has(role(blk))) anchor = blk;
+    if (!blk) return false;
+    for (const back of [true, false]) {
+      const budget = { n: 2000 };
+      side: for (let n = anchor; n && n !== blk; n = n.parentNode && n.parentNode.host ? n.parentNode.host : n.parentNode) {
+        for (let s = back ? n.previousSibling : n.nextSibling; s; s = back ? s.previousSibling : s.nextSibling) {
+          const r = tsScanText(s, back, budget);
+          if (r === 'text') return true;
+          if (r === 'stop') break side;
+        }
+      }
+    }
+    return false;
+  }
+
+  function targetSize(el, b, pool) {
+    const mine = tsRect(b.x, b.y, b.width, b.height);
+    if (tsHasMin(mine, TS_MIN * 10)) return 'pass'; // far larger than needed: not worth the work
+    const layers = new Map();
+    const layer = tsFixed(el, layers);
+    const peers = pool.filter((o) => o.ownerDocument === el.ownerDocument && tsFixed(o, layers) === layer);
+    const targets = peers.filter((o) => tsSeparate(el, o));
+    // Size: a target drawn over the whole of this one is the one that takes the click (axe-core passes this
+    // one as obscured); otherwise the largest uncovered rectangle counts.
+    for (const o of peers) {
+      if (containsComposed(el, o) && !tsTabbable(o)) continue;
+      const or = tsBox(o);
+      if (tsEncloses(or, mine) && tsOver(o, el, or, mine)) return 'pass';
+    }
+    if (tsHasMin(mine, TS_MIN)) {
+      const parts = tsUncovered(el, [mine], targets);
+      if (parts && parts.length && tsHasMin(tsLargest(parts, true), TS_MIN)) return 'pass';
+    }
+    if (tsInSentence(el)) return 'pass_inline';
+    // Spacing: every separate target within 24 px.
+    const reach = { l: mine.l - TS_MIN, t: mine.t - TS_MIN, r: mine.r + TS_MIN, b: mine.b + TS_MIN };
+    const myParts = tsUncovered(el, tsRects(el), peers);
+    if (!myParts) return ''; // more overlapping pieces than can be told apart: not measured (axe: incomplete)
+    for (const o of targets) {
+      if (containsComposed(el, o) && !tsTabbable(o)) continue; // part of the target
+      if (!tsMeets(tsBox(o), reach)) continue;
+      const theirs = tsUncovered(o, tsRects(o), peers.concat([el]));
+      if (!theirs) return '';
+      const d = tsOffset(myParts, theirs);
+      if (d !== null && Math.round(d * 10) / 10 * 2 + TS_EPS < TS_MIN) return 'fail';
     }
     return 'pass_spacing';
   }
+
   function buttonLike(el) {
     if (role(el) === 'button') return true;
     if (el.tagName !== 'A') return false;
@@ -145,7 +375,7 @@
     return {
       label: accName(el).slice(0, 500), role: role(el), tag: el.tagName.toLowerCase(),
       contrast: contrast(el), font_size: parseFloat(getComputedStyle(te).fontSize) || 0,
-      target_size: targetSize(el, b, others), largest, size_ratio: Math.round(ratio * 1000) / 1000,
+      target_size: targetSize(el, b, others.pool), largest, size_ratio: Math.round(ratio * 1000) / 1000,
       in_frame: el.ownerDocument !== document, in_shadow: el.getRootNode() !== el.ownerDocument,
     };
   }
@@ -334,8 +564,14 @@
       const se = document.scrollingElement || document.documentElement;
       const h0 = se.scrollHeight, y0 = se.scrollTop;
       se.scrollBy({ top: Math.max(window.innerHeight * 0.9, 100), behavior: 'instant' });
-      return { moved: se.scrollTop > y0, height: se.scrollHeight, grew: se.scrollHeight > h0,
+      return { moved: se.scrollTop > y0, from: y0, height: se.scrollHeight, grew: se.scrollHeight > h0,
         at_bottom: se.scrollTop + window.innerHeight >= se.scrollHeight - 2 };
+    },
+    // scrollTo: back to where a search by scrolling began, so that what is measured next is measured as the
+    // page first showed it (a control found further down is then not "in view on arrival").
+    scrollTo(y) {
+      const se = document.scrollingElement || document.documentElement;
+      se.scrollTo({ top: y, behavior: 'instant' });
     },
     // closedFrames: visible frames the locators cannot enter (another origin, or not yet loaded), by origin
     // and size: what a target may be hidden in.

@@ -14,6 +14,7 @@ type changedState struct {
 // scrolled is one screen scrolled down while looking for a target.
 type scrolled struct {
 	Moved    bool    `json:"moved"`
+	From     float64 `json:"from"` // where the page was scrolled to before
 	Grew     bool    `json:"grew"`
 	AtBottom bool    `json:"at_bottom"`
 	Height   float64 `json:"height"`

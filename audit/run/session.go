@@ -59,6 +59,10 @@ type session struct {
 	scrolled   int  // screens scrolled down in the current wait (see waitFor)
 	scrollGrew bool // the page grew while scrolled
 
+	stepNavs      int       // the context's document commits when the current step began
+	stepStart     time.Time // when it began
+	downloadsSeen int       // downloads already accounted for: a later one is the site answering with a file
+
 	stopAtControl bool
 	controlSeen   bool
 
@@ -122,6 +126,7 @@ func (s *session) steps(ctx context.Context, phase string, steps []scenario.Step
 		if st.Target != nil {
 			rec.Target = s.r.sc.Mask(st.Target.String())
 		}
+		s.beginStep()
 		sctx, cancel := s.stepContext(ctx, s.stepTimeout(st))
 		x := &stepRun{s: s, st: st, rec: &rec, phase: phase, index: i, track: track, confirm: i == confirm,
 			next: nextCondition(steps, i, end)}
@@ -213,9 +218,62 @@ func (s *session) inPhase(phase string, st metrics.Status, msg string) (metrics.
 	return st, msg
 }
 
-// pageTrouble tells what the browser knows went wrong with the page's document, or nil: Chromium's error
-// page instead of the site, a document that arrived only in part, a script that redirects forever.
+// beginStep notes where the context stands when a step begins (see pageTrouble).
+func (s *session) beginStep() {
+	s.stepNavs, s.stepStart = s.bc.Navigations(), time.Now()
+}
+
+// downloaded: the site answered with a file where a page was awaited (a download started since the last
+// one accounted for), or nil.
+func (s *session) downloaded() error {
+	d := s.bc.Downloads()
+	if len(d) <= s.downloadsSeen {
+		return nil
+	}
+	s.downloadsSeen = len(d)
+	last := d[len(d)-1]
+	return &outOfReachError{msg: maskVariants(s.r.sc, describeDownload(last.URL, last.SuggestedFilename))}
+}
+
+// redirectLoop is how many documents a page may commit during one step before the engine asks whether it
+// ever settles (a script that redirects or reloads it on every load). Real sites redirect two or three
+// times on the way to a page, then stay.
+const redirectLoop = 4
+
+// stillMoving tells whether the page commits yet another document within a liveness span: a page that
+// redirects forever does, whatever the machine's load; one that has settled does not.
+func (s *session) stillMoving() bool {
+	from := s.bc.Navigations()
+	deadline := time.Now().Add(s.r.opt.Timing.LivenessMin)
+	for time.Now().Before(deadline) {
+		if s.bc.Navigations() > from {
+			return true
+		}
+		time.Sleep(s.r.opt.Timing.Poll)
+	}
+	return s.bc.Navigations() > from
+}
+
+// pageTrouble tells what the browser knows went wrong with the page's document, or nil: a download instead
+// of a page, Chromium's error page instead of the site, a document that arrived only in part, a script
+// that moves the page on forever. Each is a definite signal from the browser, not a guess from a timeout.
 func (s *session) pageTrouble(ctx context.Context) error {
+	if err := s.downloaded(); err != nil {
+		return err
+	}
+	if n := s.bc.Navigations() - s.stepNavs; n >= redirectLoop && s.stillMoving() {
+		n = s.bc.Navigations() - s.stepNavs
+		return &siteError{msg: fmt.Sprintf("the page never settled: it moved on to a new document %d times in %s "+
+			"and was still moving (a script that redirects or reloads it on every load)", n,
+			time.Since(s.stepStart).Round(100*time.Millisecond))}
+	}
+	if f := s.bc.DocumentFailure(); f != nil {
+		if f.Committed {
+			return &siteError{msg: maskVariants(s.r.sc, fmt.Sprintf("only part of %s arrived: %s", f.URL,
+				strings.TrimPrefix(describeNetError(f.URL, f.Error), f.URL+" ")))}
+		}
+		return &siteError{msg: maskVariants(s.r.sc, describeNetError(f.URL, f.Error))}
+	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.r.opt.Timing.Info)
 	defer cancel()
 	var st pageState
@@ -225,8 +283,12 @@ func (s *session) pageTrouble(ctx context.Context) error {
 	return nil
 }
 
-// errorPage is the site error Chromium's own error page stands for.
+// errorPage is the site error Chromium's own error page stands for: the failed load's net error when the
+// browser reported it, else what the error page says.
 func (s *session) errorPage(ctx context.Context) error {
+	if f := s.bc.DocumentFailure(); f != nil && !f.Committed {
+		return &siteError{msg: maskVariants(s.r.sc, describeNetError(f.URL, f.Error))}
+	}
 	var sr screenResult
 	_ = s.call(ctx, &sr, "screen")
 	return &siteError{msg: maskVariants(s.r.sc, "the browser shows its error page instead of the site: "+truncate(sr.Text, 200))}
@@ -468,16 +530,20 @@ func (s *session) look(ctx context.Context, c *scenario.Condition) (look, error)
 
 // waitFor polls the condition until it holds or ctx ends (false, nil). Popups opened meanwhile are followed.
 // Errors that retrying cannot mend (a selector the browser rejects, Chromium's error page instead of the
-// site) end the wait at once. A target seen only on a document the page is leaving is not taken: the next
-// screen is on its way. A target still missing when half the time is gone is looked for further down, one
-// screen at a time, as a person would scroll (pages that load more as they scroll); s.scrolled says how far.
+// site, a download instead of a page) end the wait at once. A target seen only on a document the page is
+// leaving is not taken: the next screen is on its way. A target that is not there yet is also looked for
+// further down, one screen per look, as a person would scroll (pages that load more as they scroll); when
+// it turns up the page goes back to where it was, and s.scrolled says how far the search went.
 func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, error) {
 	t := s.r.opt.Timing
 	s.scrolled, s.scrollGrew = 0, false
-	scrollFrom, scrollDone := time.Time{}, c.Target == nil
-	if dl, ok := ctx.Deadline(); ok {
-		scrollFrom = time.Now().Add(time.Until(dl) / 2)
-	}
+	scrollDone := c.Target == nil
+	scrollFrom := -1.0
+	defer func() {
+		if scrollFrom >= 0 {
+			_ = s.call(context.WithoutCancel(ctx), nil, "scrollTo", scrollFrom)
+		}
+	}()
 	delay := 10 * time.Millisecond
 	leaving := false
 	for {
@@ -488,16 +554,24 @@ func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, err
 		if l.ok && !l.pending {
 			return true, nil
 		}
+		if err := s.downloaded(); err != nil {
+			return false, err
+		}
 		leaving = l.ok && l.pending
 		if err != nil && permanent(err) {
 			return false, err
 		}
 		if s.followPopup(ctx, c) {
 			s.popupSwitched = true
+			scrollFrom = -1 // another page: nothing to scroll back
 			continue
 		}
-		if !scrollDone && !scrollFrom.IsZero() && time.Now().After(scrollFrom) && err == nil && !leaving {
-			scrollDone = s.scrollOnce(ctx)
+		if !scrollDone && err == nil && !leaving {
+			var from float64
+			scrollDone, from = s.scrollOnce(ctx)
+			if scrollFrom < 0 && s.scrolled > 0 {
+				scrollFrom = from
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -518,17 +592,17 @@ func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, err
 const maxScroll = 30
 
 // scrollOnce scrolls the page down one screen and reports whether scrolling is over (the bottom reached
-// and nothing more loaded, or maxScroll screens).
-func (s *session) scrollOnce(ctx context.Context) bool {
+// and nothing more loaded, or maxScroll screens), and where the page was before.
+func (s *session) scrollOnce(ctx context.Context) (done bool, from float64) {
 	var sc scrolled
 	if err := s.call(ctx, &sc, "scrollMore"); err != nil {
-		return false
+		return false, 0
 	}
 	if sc.Moved || sc.Grew {
 		s.scrolled++
 	}
 	s.scrollGrew = s.scrollGrew || sc.Grew
-	return s.scrolled >= maxScroll || (sc.AtBottom && !sc.Grew && !sc.Moved)
+	return s.scrolled >= maxScroll || (sc.AtBottom && !sc.Grew && !sc.Moved), sc.From
 }
 
 func (s *session) waitAbsent(ctx context.Context, t *scenario.Target) error {
@@ -543,7 +617,7 @@ func (s *session) waitAbsent(ctx context.Context, t *scenario.Target) error {
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%s is still visible", t)
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(s.r.opt.Timing.Poll):
 		}
 	}
 }
@@ -563,6 +637,7 @@ func permanent(err error) bool {
 func (s *session) awaitDone(ctx context.Context) error {
 	c := &s.r.sc.Done
 	step := s.r.sc.Timeouts.Step
+	s.beginStep()
 	sctx, cancel := s.stepContext(ctx, step)
 	defer cancel()
 	ok, err := s.waitFor(sctx, c)

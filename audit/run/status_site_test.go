@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -45,6 +46,34 @@ func statusSite(t *testing.T, unreachable string) *httptest.Server {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, hostileHead+`<title>个人中心</title></head><body><p>个人中心</p><a href="`+unreachable+`">会员管理</a></body></html>`)
 	})
+	mux.HandleFunc("/invoice.csv", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/csv")
+		w.Header().Set("Content-Disposition", `attachment; filename="invoice.csv"`)
+		fmt.Fprint(w, "月份,金额\n2026-11,30\n")
+	})
+	mux.HandleFunc("/download.html", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, hostileHead+`<title>会员</title></head><body><a href="invoice.csv">管理订阅</a></body></html>`)
+	})
+	mux.HandleFunc("/self-redirect.html", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, hostileHead+`<title>跳转</title></head><body><p>正在跳转</p>`+
+			`<script>setTimeout(() => location.replace('self-redirect.html?n=' + Math.random()), 50);</script></body></html>`)
+	})
+	mux.HandleFunc("/reset-early.html", func(w http.ResponseWriter, _ *http.Request) {
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			return
+		}
+		conn, _, err := hj.Hijack()
+		if err != nil {
+			return
+		}
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0) // close with RST before a byte of the answer
+		}
+		_ = conn.Close()
+	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
@@ -70,6 +99,15 @@ func TestHonestStatus(t *testing.T) {
 		{name: "a link to a site that does not answer", page: "dead-link.html",
 			cancel: []scenario.Step{click(txt("会员管理")), control(txt("退订"))},
 			status: metrics.StatusSiteError, reason: "ERR_CONNECTION_REFUSED"},
+		{name: "a link that answers with a download", page: "download.html",
+			cancel: []scenario.Step{click(txt("管理订阅")), control(txt("退订"))},
+			status: metrics.StatusOutOfReach, reason: `answered with a download ("invoice.csv")`},
+		{name: "a page that answers with a download", page: "invoice.csv", cancel: simple,
+			status: metrics.StatusOutOfReach, reason: "answered with a download"},
+		{name: "a script that redirects forever", page: "self-redirect.html", cancel: simple,
+			status: metrics.StatusSiteError, reason: "the page never settled"},
+		{name: "a connection reset before the page arrives", page: "reset-early.html", cancel: simple,
+			status: metrics.StatusSiteError, reason: "ERR_CONNECTION_RESET"},
 		{name: "a page without the control", page: "broken-link.html", cancel: simple,
 			status: metrics.StatusNoControl, reason: `text="退订": not visible`},
 		{name: "a login that does not go through", page: "broken-link.html", cancel: simple,

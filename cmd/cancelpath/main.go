@@ -21,7 +21,7 @@ const (
 	exitOK       = 0 // everything passed
 	exitFindings = 1 // rule failures at or above --fail-on (or a regression in diff)
 	exitUsage    = 2 // usage or scenario errors
-	exitRuntime  = 3 // runtime errors
+	exitRuntime  = 3 // runtime errors: a run not carried out, or failed before its control; an interrupted sweep
 )
 
 // exitError carries an exit code up to main; the message is printed once, on stderr.
@@ -75,8 +75,11 @@ site, measures the clicks, menu levels, retention screens and button sizes betwe
 cancel control, scores them against auto-renewal and cancellation rules, and writes rating tables
 and evidence.
 
-Exit codes: 0 all pass, 1 rule failures at or above --fail-on, 2 usage or scenario errors,
-3 runtime errors.`,
+Exit codes: 0 all pass; 1 a rule failed at or above --fail-on (a missing or blocked cancel
+control is such a finding), or diff found a regression; 2 usage or scenario errors (nothing
+runs); 3 a run measured nothing about its cancel control (status out_of_reach, site_error or
+error, a login that failed included, or failed at a step before the control), or the sweep
+was interrupted.`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,

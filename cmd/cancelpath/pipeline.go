@@ -56,7 +56,7 @@ func (f *auditFlags) register(cmd *cobra.Command, defaultOut, defaultFailOn stri
 	fl.IntVar(&f.browsers, "browsers", 1, "browsers to spread the parallel contexts over")
 	fl.StringVar(&f.shard, "shard", "", "run only shard i of n (e.g. 2/8), a stable split by scenario id; default from JOB_COMPLETION_INDEX and "+audit.EnvShardTotal)
 	fl.BoolVar(&f.resume, "resume", false, "skip runs already finished in --out's results.jsonl and append to it")
-	fl.BoolVar(&f.explore, "explore", false, "also search each site for its shortest path to a cancel control, and say when the scripted path is longer")
+	fl.BoolVar(&f.explore, "explore", false, "also search each site for its shortest path to a cancel control, and say when the scripted path is longer (runs that were carried out only)")
 	fl.StringVar(&f.lang, "lang", "en", "language of the reports' own words: en or zh")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
 }
@@ -213,7 +213,9 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		Parallel: c.parallel,
 		Run:      auditrun.Options{OutDir: c.out},
 		OnResult: func(i int, r *metrics.Result) {
-			if c.explore && r.Status != metrics.StatusError {
+			// A run that could not look (login failed, site down, browser lost) leaves explore nothing to
+			// compare with, and would only spend its budget on the same failure.
+			if c.explore && r.Status.CarriedOut() {
 				compareExplored(ctx, pool, jobs[i].Scenario, r)
 			}
 			entries[i] = score(packsFor[r.ScenarioID], r)
@@ -269,10 +271,16 @@ func compareExplored(ctx context.Context, b auditrun.Browser, sc *scenario.Scena
 	}
 }
 
-// score applies the packs to one result.
+// score applies the packs to one result. A run that was not carried out keeps its verdicts (every one could
+// not measure, and says why) but is not scored: a 0 or an F would blame the site for what the tool could not
+// see (overall 0, grade "", no pack scores; reports/SCHEMA.md).
 func score(packs []*rules.Pack, r *metrics.Result) reports.Entry {
 	e := reports.Entry{Result: *r}
 	e.Verdicts, e.Scores = rules.Evaluate(packs, r)
+	if !r.Status.CarriedOut() {
+		e.Scores = nil
+		return e
+	}
 	e.Overall, e.Grade = rules.Overall(e.Scores)
 	return e
 }
@@ -340,16 +348,23 @@ func writeReports(c *auditConfig, doc *reports.Document, stdout, progress io.Wri
 	return nil
 }
 
-// exitStatus: 3 when a run could not be carried out, else 1 when a rule fails at or above --fail-on.
+// exitStatus: 3 when a run measured nothing about its cancel control (not carried out: out_of_reach,
+// site_error, error; or failed at a step before the control), else 1 when a rule fails at or above --fail-on,
+// else 0. A missing or blocked control is a finding, judged by the rules, never a 3.
 func exitStatus(c *auditConfig, doc *reports.Document) error {
 	var broken []string
-	for _, e := range doc.Results {
-		if e.Status == metrics.StatusError {
-			broken = append(broken, e.Key())
+	for i := range doc.Results {
+		e := &doc.Results[i]
+		switch {
+		case !e.Status.CarriedOut():
+			broken = append(broken, fmt.Sprintf("%s (%s)", e.Key(), e.Status))
+		case e.Status == metrics.StatusFailed && !rules.ControlReached(&e.Result):
+			broken = append(broken, fmt.Sprintf("%s (failed before the cancel control)", e.Key()))
 		}
 	}
 	if len(broken) > 0 {
-		return &exitError{exitRuntime, fmt.Errorf("%d run(s) could not be carried out: %s", len(broken), strings.Join(broken, ", "))}
+		return &exitError{exitRuntime, fmt.Errorf("%d run(s) measured nothing about the cancel control: %s",
+			len(broken), strings.Join(broken, ", "))}
 	}
 	if c.noFail {
 		return nil
@@ -384,7 +399,7 @@ func sealEvidence(out string, sc *scenario.Scenario, r *metrics.Result, browserV
 	}
 	meta := reports.EvidenceMeta{ScenarioID: r.ScenarioID, Device: r.Device.Name, ScenarioFile: sc.File,
 		ScenarioSHA256: sc.SHA256, ToolVersion: version, Browser: browserVersion, StartedAt: r.StartedAt,
-		FinishedAt: r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond)}
+		FinishedAt: r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond), Status: r.Status}
 	if err := reports.SealEvidence(dir, meta); err != nil {
 		fmt.Fprintf(progress, "cancelpath: seal evidence of %s@%s: %v\n", r.ScenarioID, r.Device.Name, err)
 	}

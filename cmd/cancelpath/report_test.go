@@ -13,7 +13,8 @@ import (
 	"github.com/cancelpath/cancelpath/reports"
 )
 
-// resultsFixture is the reports package's hand-built audit (six runs, hostile text, screenshots beside it).
+// resultsFixture is the reports package's hand-built audit (eight runs, every kind of status but failed and
+// error, hostile text, screenshots beside it).
 const resultsFixture = "../../reports/testdata/run/results.json"
 
 func TestReport(t *testing.T) {
@@ -24,10 +25,10 @@ func TestReport(t *testing.T) {
 		contains []string // in stdout
 		stderr   string   // contained in stderr
 	}{
-		{name: "table by default", args: []string{"report", resultsFixture}, contains: []string{"星辰卡盟", "Clk", "not found"}},
-		{name: "chinese table", args: []string{"report", resultsFixture, "--lang", "zh"}, contains: []string{"点击", "未找到"}},
+		{name: "table by default", args: []string{"report", resultsFixture}, contains: []string{"星辰卡盟", "Clk", "no control", "blocked", "out of reach", "site error"}},
+		{name: "chinese table", args: []string{"report", resultsFixture, "--lang", "zh"}, contains: []string{"点击", "无取消控件", "控件受阻", "无法查看", "网站出错"}},
 		{name: "markdown", args: []string{"report", resultsFixture, "--format", "markdown"}, contains: []string{"|1|星辰卡盟|desktop|2|1|0|1|120×40|"}},
-		{name: "csv and json", args: []string{"report", resultsFixture, "-f", "csv,json"}, contains: []string{"\ufeffrank,scenario_id", `"schema_version": "1.0"`}},
+		{name: "csv and json", args: []string{"report", resultsFixture, "-f", "csv,json"}, contains: []string{"\ufeffrank,scenario_id", `"schema_version": "2.0"`}},
 		{name: "unknown format", args: []string{"report", resultsFixture, "--format", "pdf"}, code: exitUsage, stderr: `unknown format "pdf"`},
 		{name: "unknown language", args: []string{"report", resultsFixture, "--lang", "fr"}, code: exitUsage, stderr: `--lang "fr"`},
 		{name: "missing file", args: []string{"report", "nope.json"}, code: exitUsage, stderr: "nope.json"},
@@ -62,7 +63,33 @@ func TestReportWritesFiles(t *testing.T) {
 	// The JSON written is the same document, so report can read its own output.
 	doc, err := reports.ReadDocument(filepath.Join(out, "results.json"))
 	require.NoError(t, err)
-	assert.Len(t, doc.Results, 6)
+	assert.Len(t, doc.Results, 8)
+}
+
+// Results written by cancelpath 1.x (schema 1.0, status not_found) are still reported and compared: not_found
+// reads as no_control, with a note, and the document written back is 2.0.
+func TestReportReadsSchemaV1(t *testing.T) {
+	data, err := os.ReadFile(resultsFixture)
+	require.NoError(t, err)
+	v1 := strings.Replace(string(data), `"schema_version": "2.0"`, `"schema_version": "1.0"`, 1)
+	v1 = strings.Replace(v1, `"status": "no_control"`, `"status": "not_found"`, 1)
+	old := filepath.Join(t.TempDir(), "results.json")
+	require.NoError(t, os.WriteFile(old, []byte(v1), 0o644))
+
+	code, stdout, stderr := runCLI(t, "report", old, "--format", "json")
+	require.Equal(t, exitOK, code, stderr)
+	var back reports.Document
+	require.NoError(t, json.Unmarshal([]byte(stdout), &back))
+	assert.Equal(t, reports.SchemaVersion, back.SchemaVersion)
+	assert.NotContains(t, stdout, `"not_found"`)
+	assert.Contains(t, stdout, "schema 1.x status not_found read as no_control")
+
+	code, stdout, stderr = runCLI(t, "diff", old, resultsFixture)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "0 regression(s)", "the same audit in either schema")
+
+	code, _, stderr = runCLI(t, "merge", "-o", filepath.Join(t.TempDir(), "all.json"), old)
+	assert.Equal(t, exitOK, code, stderr)
 }
 
 func TestReportReadsAStream(t *testing.T) {
@@ -79,7 +106,7 @@ func TestReportReadsAStream(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	var back reports.Document
 	require.NoError(t, json.Unmarshal([]byte(stdout), &back))
-	assert.Len(t, back.Results, 6)
+	assert.Len(t, back.Results, 8)
 	assert.Equal(t, 1, back.Results[0].Rank)
 	assert.True(t, strings.HasPrefix(stdout, "{"))
 }

@@ -28,7 +28,7 @@ func TestRulesList(t *testing.T) {
 	require.Len(t, lines, 2+8, out) // header, rule, eight packs
 	assert.Equal(t, []string{"ID", "JURISDICTION", "STATUS", "DEFAULT", "RULES", "TITLE"}, strings.Fields(lines[0]))
 	for _, want := range []string{
-		"cn           cn            in force since 2021-05-01        for cn scenarios          21",
+		"cn           cn            in force since 2021-05-01        for cn scenarios          22",
 		"uk           uk            not yet in force, expected 2027  no (--rules uk)           4",
 		"us-ftc-2024  us-ftc        vacated 2025-07-08               no (--rules us-ftc-2024)  4",
 		"wcag         intl          in force since 2023-10-05        always                    3",
@@ -45,11 +45,13 @@ func TestRulesShowPack(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	assert.True(t, strings.HasPrefix(out, "de  Deutschland – Kündigungsbutton (§ 312k BGB)\n"), out)
 	assert.Contains(t, out, "status:       in force since 2022-07-01\n")
-	for _, id := range []string{"de.button-exists", "de.button-label", "de.no-login", "de.confirm-no-offers"} {
+	for _, id := range []string{"de.button-exists", "de.button-usable", "de.button-label", "de.no-login", "de.confirm-no-offers"} {
 		assert.Contains(t, out, "\n "+id+" ")
 	}
 	assert.Contains(t, out, "confirm_offers == false  (when confirm_present == true)")
 	assert.Contains(t, out, "8 (cap 49)")
+	assert.Contains(t, out, "control_usable == true  (when control_found == true)")
+	assert.Contains(t, out, "0 (cap 49)", "a gate: no weight, a cap")
 }
 
 func TestRulesShowRule(t *testing.T) {
