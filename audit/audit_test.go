@@ -146,8 +146,14 @@ func TestSweepRelaunchesACrashedBrowserAndRetriesOnce(t *testing.T) {
 	defer pool.Close()
 	pids := pool.PIDs()
 	require.Len(t, pids, 1)
+	hits := srvHits.Load()
 	go func() {
-		time.Sleep(700 * time.Millisecond) // the run is waiting for the delayed button
+		// Once the page has loaded, the run is waiting for the delayed button (a kill before the run opened
+		// its context would only make the pool replace the browser first, with nothing to retry).
+		for deadline := time.Now().Add(60 * time.Second); srvHits.Load() == hits && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
+		time.Sleep(300 * time.Millisecond)
 		_ = syscall.Kill(pids[0], syscall.SIGKILL)
 	}()
 	sc := testScenario("crash", "?delay=2000")

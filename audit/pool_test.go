@@ -138,6 +138,7 @@ func TestSweepSurvivesABrowserKilledUnderParallelRuns(t *testing.T) {
 	retried := 0
 	for i, r := range results {
 		require.NotNil(t, r, "job %d has a result", i)
+		t.Logf("%s: %s in %d ms, attempts %d: %s %v", r.ScenarioID, r.Status, r.DurationMS, r.Attempts, r.Reason, r.Notes)
 		if r.Attempts == 2 {
 			retried++
 			assert.Contains(t, strings.Join(r.Notes, "\n"), "first attempt lost its browser", r.ScenarioID)
@@ -191,20 +192,23 @@ func TestPoolRelaunchesOnceForConcurrentReports(t *testing.T) {
 			reports <- report{crashed, err}
 		}()
 	}
-	// While slot 0 relaunches, slot 1 still opens contexts: the launch holds no lock.
-	other := l.all()[1]
-	c, err := other.OpenContext(ctx, browser.Devices["desktop"], nil)
-	require.NoError(t, err)
-	c.Close()
-	c, err = pool.OpenContext(ctx, browser.Devices["desktop"], nil) // slot 0 or 1: neither blocks on the lock
-	if err == nil {
-		c.Close()
-	}
 	require.Eventually(t, func() bool {
 		pool.mu.Lock()
 		defer pool.mu.Unlock()
 		return pool.slots[0].relaunch != nil
 	}, 30*time.Second, 20*time.Millisecond, "a relaunch is under way")
+	// While slot 0 relaunches, the pool's lock is free: a run that wants slot 0 waits for the new browser
+	// (here until its deadline), the next one gets slot 1 at once.
+	wctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	_, err = pool.OpenContext(wctx, browser.Devices["desktop"], nil)
+	cancel()
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "slot 0 waits for its relaunch")
+	other := l.all()[1]
+	c, err := pool.OpenContext(ctx, browser.Devices["desktop"], nil)
+	require.NoError(t, err, "slot 1 serves during the relaunch")
+	assert.Same(t, other, c.Browser())
+	c.Close()
+	assert.Len(t, pool.PIDs(), 2)
 	close(release)
 	for i := 0; i < reporters; i++ {
 		select {

@@ -22,7 +22,7 @@ type Change string
 const (
 	Worse   Change = "worse"
 	Better  Change = "better"
-	Changed Change = "changed" // moved, but neither way is better (e.g. between two failure statuses)
+	Changed Change = "changed" // moved, but neither way is better (e.g. from a finding to a run that measured nothing)
 	Added   Change = "added"   // a scenario × device only the new audit has
 	Removed Change = "removed" // a scenario × device the new audit lacks: it was not checked, a regression
 )

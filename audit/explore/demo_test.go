@@ -2,12 +2,8 @@ package explore
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"slices"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -65,36 +61,6 @@ func TestExploreDemo(t *testing.T) {
 			}
 		})
 	}
-}
-
-// BenchmarkExploreDemo explores each demo site once per iteration and reports screens (pages) visited,
-// actions tried and wall time. Run: go test ./audit/explore/ -run '^$' -bench ExploreDemo -benchtime 1x
-func BenchmarkExploreDemo(b *testing.B) {
-	scs, gt := demoSites(b)
-	var table strings.Builder
-	fmt.Fprintf(&table, "%-11s %-9s %6s %6s %7s %7s %8s %8s\n", "site", "status", "clicks", "pages", "screens", "actions", "contexts", "wall")
-	for _, id := range sortedKeys(gt.Sites) {
-		b.Run(id, func(b *testing.B) {
-			var res *Result
-			for i := 0; i < b.N; i++ {
-				var err error
-				res, err = Explore(context.Background(), testBrowser, scs[id], Options{Parallel: 3})
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-			clicks := "-"
-			if res.Shortest != nil {
-				clicks = fmt.Sprint(res.Shortest.ClicksToControl)
-			}
-			ex := res.Explored
-			b.ReportMetric(float64(ex.Pages), "pages/op")
-			b.ReportMetric(float64(ex.Actions), "actions/op")
-			fmt.Fprintf(&table, "%-11s %-9s %6s %6d %7d %7d %8d %8s\n", id, res.Status, clicks, ex.Pages, ex.States,
-				ex.Actions, ex.Contexts, (time.Duration(ex.WallMS) * time.Millisecond).Round(100*time.Millisecond))
-		})
-	}
-	fmt.Fprint(os.Stderr, table.String())
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -71,6 +72,8 @@ func runTests(m *testing.M) int {
 		harm.add(r.URL.RequestURI())
 		w.WriteHeader(http.StatusNoContent)
 	})
+	mux.HandleFunc("/api/slow", slowAPI)
+	mux.HandleFunc("/tools/go.html", toolsGo)
 	mux.Handle("/", serveSite("testdata/sites", otherURL))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
@@ -108,6 +111,33 @@ func serveSite(dir, other string) http.Handler {
 	})
 }
 
+// slowAPI answers after ?ms= milliseconds (at most 5 s), as a real API does: the single-page app of
+// testdata/sites/spa renders each screen from it.
+func slowAPI(w http.ResponseWriter, r *http.Request) {
+	ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
+	select {
+	case <-time.After(time.Duration(min(max(ms, 0), 5000)) * time.Millisecond):
+	case <-r.Context().Done():
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"plan":"Pro, billed monthly"}`))
+}
+
+// toolsGo is where testdata/sites/tools' Tools form goes (GET, do=): the page the option names.
+func toolsGo(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Query().Get("do") {
+	case "recent":
+		http.Redirect(w, r, "recent.html", http.StatusFound)
+	case "subscribe":
+		http.Redirect(w, r, "subs.html", http.StatusFound)
+	case "logout":
+		http.Redirect(w, r, "/trap/logout", http.StatusFound)
+	default:
+		http.Redirect(w, r, "index.html", http.StatusFound)
+	}
+}
+
 // siteScenario is a scenario without login that starts on testdata/sites/<site>/index.html.
 func siteScenario(site string) *scenario.Scenario {
 	return &scenario.Scenario{
@@ -130,6 +160,7 @@ type want struct {
 	// candidates are the labels of the other controls found; the search stops at the first screen with
 	// one unless Options.Complete
 	candidates []string
+	actions    []string // the path's actions, when not all clicks
 }
 
 func TestExplore(t *testing.T) {
@@ -162,10 +193,31 @@ func TestExplore(t *testing.T) {
 		{name: "off-site link not followed", site: "offsite", want: want{status: StatusNotFound}},
 		{name: "off-site link followed with allow_hosts", site: "offsite", allow: []string{hostOf(otherURL)},
 			want: want{status: StatusFound, clicks: 2, levels: 1, control: "退订", steps: []string{"合作伙伴"}}},
+		// A link that names cancelling but only leads to the page holding the control is a step on the way.
+		{name: "signpost link, zh", site: "signpost-zh",
+			want: want{status: StatusFound, clicks: 3, levels: 2, control: "退订", steps: []string{"我的", "前往退订页面"}}},
+		{name: "signpost link, en", site: "signpost-en",
+			want: want{status: StatusFound, clicks: 3, levels: 2, control: "Cancel subscription", steps: []string{"Account", "Go to cancellation"}}},
+		{name: "signpost link, de", site: "signpost-de",
+			want: want{status: StatusFound, clicks: 3, levels: 2, control: "Vertrag kündigen", steps: []string{"Mein Konto", "Zur Kündigung"}}},
+		// ... and one that starts the cancellation (its confirm page, or a confirm() it asks) is the control.
+		{name: "link to the confirm page", site: "confirmpage",
+			want: want{status: StatusFound, clicks: 2, levels: 1, control: "退订", steps: []string{"我的"}}},
+		{name: "link that asks confirm()", site: "confirmlink",
+			want: want{status: StatusFound, clicks: 2, levels: 1, control: "Cancel membership", steps: []string{"Account"}}},
+		// A hash-routed app whose last screen renders its button after a 600 ms API call.
+		{name: "single-page app, slow API", site: "spa",
+			want: want{status: StatusFound, clicks: 4, levels: 3, control: "Cancel membership", steps: []string{"Account", "Billing", "Membership"}}},
+		// Page tools as links on a wide screen, a native Tools select on a phone.
+		{name: "tools as links", site: "tools",
+			want: want{status: StatusFound, clicks: 2, levels: 1, control: "Unsubscribe", steps: []string{"Manage subscriptions"}}},
+		{name: "tools in a native select, on a phone", site: "tools", opt: Options{Device: "mobile"},
+			want: want{status: StatusFound, clicks: 2, levels: 1, control: "Unsubscribe", steps: []string{"Tools"}, actions: []string{"select"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			otherHits.reset()
+			harm.reset()
 			sc := siteScenario(tc.site)
 			sc.AllowHosts = tc.allow
 			opt := tc.opt
@@ -173,6 +225,7 @@ func TestExplore(t *testing.T) {
 			res, err := Explore(context.Background(), testBrowser, sc, opt)
 			require.NoError(t, err)
 			require.Equal(t, tc.want.status, res.Status, "reason: %s", res.Reason)
+			assert.Empty(t, harm.list(), "requests that change something")
 			assert.Equal(t, tc.want.exhausted, res.Explored.Exhausted, "exhausted")
 			assert.Positive(t, res.Explored.States)
 			if tc.allow == nil {
@@ -198,6 +251,13 @@ func TestExplore(t *testing.T) {
 				labels = append(labels, s.Label)
 			}
 			assert.Equal(t, tc.want.steps, labels)
+			if tc.want.actions != nil {
+				var actions []string
+				for _, s := range p.Steps {
+					actions = append(actions, s.Action)
+				}
+				assert.Equal(t, tc.want.actions, actions)
+			}
 			var candidates []string
 			for _, c := range res.Candidates {
 				candidates = append(candidates, c.Control.Label)

@@ -26,18 +26,13 @@ func (s *session) health(ctx context.Context, step time.Duration) error {
 		return s.gone
 	}
 	span := s.r.opt.Timing.livenessSpan(step)
-	start := time.Now()
 	answered, crashed := s.alive(ctx, span)
 	switch {
 	case crashed:
 		s.gone = errCrashed
 	case !answered:
-		since := start
-		if !s.answered.IsZero() && s.answered.Before(start) {
-			since = s.answered
-		}
 		s.gone = &siteError{msg: fmt.Sprintf("the page stopped responding: it answered nothing for %s "+
-			"(a script or the page's own work kept it busy)", time.Since(since).Round(100*time.Millisecond))}
+			"(a script or the page's own work kept it busy)", span)}
 	}
 	return s.gone
 }
@@ -75,15 +70,16 @@ func (s *session) alive(ctx context.Context, span time.Duration) (answered, cras
 	}
 }
 
-// stepContext bounds one step by its timeout and ends it at once when the page's renderer goes away.
+// stepContext bounds one step by its timeout in the site's time (see stepClock) and ends it at once when
+// the page's renderer goes away.
 func (s *session) stepContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	sctx, cancel := context.WithTimeout(ctx, d)
+	c := newStepClock(ctx, d)
 	go func() {
 		select {
 		case <-s.bc.Lost():
-			cancel()
-		case <-sctx.Done():
+			c.cancel()
+		case <-c.Done():
 		}
 	}()
-	return sctx, cancel
+	return c, c.stop
 }

@@ -46,14 +46,14 @@ func hostileCases(unreachable string) []hostileCase {
 	simple := []scenario.Step{control(txt("退订"))}
 	return []hostileCase{
 		{name: "unreachable site", base: unreachable, page: "index.html", cancel: simple,
-			status: metrics.StatusSiteError, reason: "unreachable"},
+			status: metrics.StatusSiteError, reason: "is unreachable (net::ERR_CONNECTION_REFUSED)"},
 		{name: "connection reset mid-page", page: "reset.html", cancel: simple,
-			status: metrics.StatusSiteError, reason: "ERR_CONNECTION_RESET"},
+			status: metrics.StatusSiteError, reason: "only part of"},
 		{name: "page that never finishes loading", page: "endless.html", cancel: simple, status: metrics.StatusOK},
 		{name: "synchronous script that never loads", page: "blocked-script.html", cancel: simple, status: metrics.StatusOK},
 		{name: "response that never starts", page: "silent.html", cancel: simple,
-			status: metrics.StatusSiteError, reason: "did not answer"},
-		{name: "redirect loop", page: "loop", cancel: simple, status: metrics.StatusSiteError, reason: "ERR_TOO_MANY_REDIRECTS"},
+			status: metrics.StatusSiteError, reason: "did not answer within 2s"},
+		{name: "redirect loop", page: "loop", cancel: simple, status: metrics.StatusSiteError, reason: "redirects in a loop (net::ERR_TOO_MANY_REDIRECTS)"},
 		{name: "alert, confirm, prompt and beforeunload", page: "dialogs.html",
 			cancel: []scenario.Step{click(txt("管理订阅")), click(txt("继续退订")), control(txt("退订"))},
 			status: metrics.StatusOK, check: func(t *testing.T, res *metrics.Result) {
@@ -101,11 +101,11 @@ func hostileCases(unreachable string) []hostileCase {
 			}},
 		{name: "headless detector", page: "headless.html", cancel: simple, status: metrics.StatusOK},
 		{name: "endless script loop", page: "hang.html", cancel: simple, status: metrics.StatusSiteError,
-			reason: "stopped responding"},
+			reason: "the page stopped responding: it answered nothing for 3s"},
 		{name: "endless script loop from the first script on", page: "frozen.html", cancel: simple,
-			status: metrics.StatusSiteError, reason: "stopped responding"},
+			status: metrics.StatusSiteError, reason: "the page stopped responding: it answered nothing for 3s"},
 		{name: "endless loop of alerts", page: "alert-loop.html", cancel: simple, status: metrics.StatusSiteError,
-			reason: "stopped responding", check: func(t *testing.T, res *metrics.Result) {
+			reason: "the page stopped responding: it answered nothing for 3s", check: func(t *testing.T, res *metrics.Result) {
 				assert.LessOrEqual(t, len(res.Dialogs), maxDialogLog, "the dialog log is bounded")
 			}},
 		{name: "renderer crash (chrome://crash)", page: "ok.html",
@@ -118,7 +118,7 @@ func hostileCases(unreachable string) []hostileCase {
 }
 
 func TestHostileSites(t *testing.T) {
-	runHostileCases(t, newHostileSite(t), hostileCases(unreachableURL(t)), hostileMargin)
+	runHostileCases(t, newHostileSite(t), hostileCases(unreachableURL(t)), 0, hostileMargin)
 }
 
 // TestHostileSitesUnderLoad runs the same table while every core is kept busy: machine load must change no
@@ -142,12 +142,15 @@ func TestHostileSitesUnderLoad(t *testing.T) {
 		}()
 	}
 	defer func() { close(stop); spinning.Wait() }()
-	// The deadline check gets twice the margin: closing a frozen renderer's context takes longer on a
-	// machine with no core to spare. Statuses and reasons get none.
-	runHostileCases(t, newHostileSite(t), hostileCases(unreachableURL(t)), 2*hostileMargin)
+	// Steps keep their 2 s (a step's time is the site's: the engine's own slower looks are given back), but
+	// the scenario's hard deadline, a safety net for the whole run, gets room for a machine with no core to
+	// spare, and so does the check that a run ends within it. Statuses and reasons get no allowance at all.
+	runHostileCases(t, newHostileSite(t), hostileCases(unreachableURL(t)), 30*time.Second, 4*hostileMargin)
 }
 
-func runHostileCases(t *testing.T, site *hostileSite, cases []hostileCase, margin time.Duration) {
+// runHostileCases runs each case and the next scenario after it; deadline (when not 0) replaces the
+// scenario deadline, margin is what a run may take beyond it.
+func runHostileCases(t *testing.T, site *hostileSite, cases []hostileCase, deadline, margin time.Duration) {
 	simple := []scenario.Step{control(txt("退订"))}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,6 +166,9 @@ func runHostileCases(t *testing.T, site *hostileSite, cases []hostileCase, margi
 			if tc.slow {
 				sc.Timeouts.Step, sc.Timeouts.Scenario = 2*hostileStep, 2*hostileScenario
 			}
+			if deadline > 0 {
+				sc.Timeouts.Scenario = deadline
+			}
 			start := time.Now()
 			res := Run(context.Background(), testBrowser, sc, device, Options{})
 			took := time.Since(start)
@@ -176,8 +182,11 @@ func runHostileCases(t *testing.T, site *hostileSite, cases []hostileCase, margi
 				tc.check(t, res)
 			}
 			assertReportsClean(t, res)
-			next := Run(context.Background(), testBrowser, hostileScenarioFor(site.URL+"/", "ok.html", simple, txt("已退订")),
-				"desktop", Options{})
+			nextSc := hostileScenarioFor(site.URL+"/", "ok.html", simple, txt("已退订"))
+			if deadline > 0 {
+				nextSc.Timeouts.Scenario = deadline
+			}
+			next := Run(context.Background(), testBrowser, nextSc, "desktop", Options{})
 			assert.Equal(t, metrics.StatusOK, next.Status, "the next scenario still runs: %s", next.Reason)
 		})
 	}

@@ -39,7 +39,7 @@ func (s *session) navigate(ctx context.Context, u string) error {
 		}
 		return &siteError{msg: describeNetError(u, errorText)}
 	case ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return &siteError{msg: fmt.Sprintf("%s did not answer within %s", u, time.Since(start).Round(100*time.Millisecond))}
+		return &siteError{msg: fmt.Sprintf("%s did not answer within %s", u, stepBudget(ctx, start))}
 	}
 	return fmt.Errorf("goto %s: %w", u, err)
 }
@@ -60,6 +60,14 @@ func pageNavigate(p *rod.Page, u string) (errorText string, isDownload bool, err
 		return "", false, fmt.Errorf("Page.navigate: %w", err)
 	}
 	return res.ErrorText, res.IsDownload, nil
+}
+
+// stepBudget is the time the step gave the site, as its timeout says (not as a busy clock measured it).
+func stepBudget(ctx context.Context, start time.Time) time.Duration {
+	if c, ok := ctx.(*stepClock); ok {
+		return c.budget
+	}
+	return time.Since(start).Round(100 * time.Millisecond)
 }
 
 // describeDownload: the site answered a page request with a file.

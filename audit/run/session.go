@@ -59,8 +59,7 @@ type session struct {
 	scrolled   int  // screens scrolled down in the current wait (see waitFor)
 	scrollGrew bool // the page grew while scrolled
 
-	stepNavs      int       // the context's document commits when the current step began
-	stepStart     time.Time // when it began
+	stepNavs      int // the context's document commits when the current step began
 	downloadsSeen int       // downloads already accounted for: a later one is the site answering with a file
 
 	stopAtControl bool
@@ -86,7 +85,8 @@ func (s *session) close() {
 
 // call runs an operation of the in-page probe on the current tab.
 func (s *session) call(ctx context.Context, out any, op string, args ...any) error {
-	err := s.pr.Call(ctx, s.page(ctx), out, op, args...)
+	var err error
+	engineTime(ctx, func() { err = s.pr.Call(ctx, s.page(ctx), out, op, args...) })
 	if err == nil {
 		s.answered = time.Now()
 	}
@@ -220,7 +220,7 @@ func (s *session) inPhase(phase string, st metrics.Status, msg string) (metrics.
 
 // beginStep notes where the context stands when a step begins (see pageTrouble).
 func (s *session) beginStep() {
-	s.stepNavs, s.stepStart = s.bc.Navigations(), time.Now()
+	s.stepNavs = s.bc.Navigations()
 }
 
 // downloaded: the site answered with a file where a page was awaited (a download started since the last
@@ -262,15 +262,13 @@ func (s *session) pageTrouble(ctx context.Context) error {
 		return err
 	}
 	if n := s.bc.Navigations() - s.stepNavs; n >= redirectLoop && s.stillMoving() {
-		n = s.bc.Navigations() - s.stepNavs
-		return &siteError{msg: fmt.Sprintf("the page never settled: it moved on to a new document %d times in %s "+
-			"and was still moving (a script that redirects or reloads it on every load)", n,
-			time.Since(s.stepStart).Round(100*time.Millisecond))}
+		return &siteError{msg: "the page never settled: it kept moving on to new documents during the step and " +
+			"was still moving after it (a script that redirects or reloads it on every load)"}
 	}
 	if f := s.bc.DocumentFailure(); f != nil {
 		if f.Committed {
-			return &siteError{msg: maskVariants(s.r.sc, fmt.Sprintf("only part of %s arrived: %s", f.URL,
-				strings.TrimPrefix(describeNetError(f.URL, f.Error), f.URL+" ")))}
+			return &siteError{msg: maskVariants(s.r.sc, fmt.Sprintf("only part of %s arrived: the connection broke "+
+				"off while the page was loading (%s)", f.URL, f.Error))}
 		}
 		return &siteError{msg: maskVariants(s.r.sc, describeNetError(f.URL, f.Error))}
 	}
