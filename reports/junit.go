@@ -246,6 +246,7 @@ func verdictDetails(v *rules.Verdict) string {
 	line("citation", v.Citation)
 	line("basis", v.Basis)
 	line("basis source", v.BasisSource)
+	line("legal status", v.StatusNote)
 	line("message", v.Message)
 	if v.StepPhase != "" && v.StepIndex != nil {
 		line("step", v.StepPhase+" "+strconv.Itoa(*v.StepIndex))

@@ -82,8 +82,12 @@ func writeMarkdownFindings(b *strings.Builder, doc *Document, wd *words) {
 			if c := Clean(v.Citation); c != "" {
 				fmt.Fprintf(b, " — *%s*", mdEscape(c))
 			}
-			if !inForce(&v) {
-				fmt.Fprintf(b, " (%s: %s)", mdEscape(wd.NotInForce), mdEscape(v.StatusNote))
+			// The rule's legal status on the run's date: what applied, for a reader years later.
+			switch note := Clean(v.StatusNote); {
+			case !inForce(&v):
+				fmt.Fprintf(b, " (%s: %s)", mdEscape(wd.NotInForce), mdEscape(note))
+			case note != "":
+				fmt.Fprintf(b, " (%s: %s)", mdEscape(wd.LegalStatus), mdEscape(note))
 			}
 			b.WriteString("\n")
 		}

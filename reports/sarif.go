@@ -211,6 +211,8 @@ func sarifResult(e *Entry, v *rules.Verdict, index int) *sarif.Result {
 	}
 	if !inForce(v) {
 		msg += " [rule not in force: " + Clean(v.StatusNote) + "]"
+	} else if n := Clean(v.StatusNote); n != "" {
+		msg += " [legal status: " + n + "]"
 	}
 	if m := Clean(v.Message); m != "" {
 		msg += " — " + m

@@ -44,6 +44,7 @@ type words struct {
 	FinalURL, Viewport, HowToRead, Scores          string
 	ReferenceRules, Steps                          string
 	RequiredInline, NotInForce, TargetShort        string
+	LegalStatus                                    string
 	Step, EffectLong, EvidenceFolder, FileMissing  string
 	Definitions                                    []string
 	LinkedImages                                   string
@@ -117,7 +118,8 @@ func english() *words {
 		Viewport: "viewport", HowToRead: "How to read this report", Scores: "Scores by rule pack",
 		ReferenceRules: "Rules not in force (for reference)", Steps: "steps",
 		RequiredInline: "required:", NotInForce: "rule not in force", TargetShort: "Target",
-		Step: "step", EffectLong: "Auto-renewal afterwards", EvidenceFolder: "Evidence folder", FileMissing: "screenshot file missing",
+		LegalStatus: "legal status",
+		Step:        "step", EffectLong: "Auto-renewal afterwards", EvidenceFolder: "Evidence folder", FileMissing: "screenshot file missing",
 	}
 }
 
@@ -177,7 +179,8 @@ func chinese() *words {
 		Viewport: "视口", HowToRead: "如何阅读本报告", Scores: "各规则包得分",
 		ReferenceRules: "未生效的规则（仅供参考）", Steps: "步",
 		RequiredInline: "要求：", NotInForce: "规则未生效", TargetShort: "区域",
-		Step: "步骤", EffectLong: "取消后的自动续费状态", EvidenceFolder: "证据文件夹", FileMissing: "截图文件缺失",
+		LegalStatus: "法律状态",
+		Step:        "步骤", EffectLong: "取消后的自动续费状态", EvidenceFolder: "证据文件夹", FileMissing: "截图文件缺失",
 	}
 }
 

@@ -47,22 +47,24 @@ type Context struct {
 	incog  *rod.Browser
 	device Device
 	known  map[proto.TargetTargetID]bool // targets looked at by Popups; only the run's goroutine uses it
+	tries  map[proto.TargetTargetID]int  // failed set-ups of a target, by Popups (the run's goroutine)
 
 	listeners sync.WaitGroup // the event listeners' goroutines: Close waits for them
 	closeOnce sync.Once
 
-	mu          sync.Mutex // guards the fields below, which the event goroutines touch
-	stops       []context.CancelFunc
-	pages       []*rod.Page // every adopted page, oldest first
-	onDialog    func(Dialog)
-	page        *rod.Page                     // the page the run drives
-	crashed     map[proto.TargetTargetID]bool // pages whose renderer crashed or was killed
-	lost        chan struct{}                 // closed when the driven page's renderer is gone
-	docs        map[proto.TargetTargetID]*docState
-	frames      map[proto.PageFrameID]bool // frames of adopted pages: a browser-wide download event names one
-	navigations int
-	downloads   []Download
-	seen        map[string]bool // download GUIDs: the page and the browser both announce a download
+	mu           sync.Mutex // guards the fields below, which the event goroutines touch
+	stops        []context.CancelFunc
+	pages        []*rod.Page // every adopted page, oldest first
+	onDialog     func(Dialog)
+	page         *rod.Page                     // the page the run drives
+	crashed      map[proto.TargetTargetID]bool // pages whose renderer crashed or was killed
+	lost         chan struct{}                 // closed when the driven page's renderer is gone
+	disconnected bool                          // the connection to the browser is lost
+	docs         map[proto.TargetTargetID]*docState
+	frames       map[proto.PageFrameID]bool // frames of adopted pages: a browser-wide download event names one
+	navigations  int
+	downloads    []Download
+	seen         map[string]bool // download GUIDs: the page and the browser both announce a download
 }
 
 // docState follows the main-frame document loads of one page.
@@ -145,7 +147,7 @@ func (b *Browser) newContext(rb *rod.Browser, d Device, onDialog func(Dialog)) (
 		c.Close()
 		return nil, fmt.Errorf("deny downloads: %w", err)
 	}
-	c.listen(incog.Context(listen).EachEvent(func(e *proto.BrowserDownloadWillBegin) {
+	c.listen(listen, incog.Context(listen).EachEvent(func(e *proto.BrowserDownloadWillBegin) {
 		// Browser-wide: every context of the browser hears of every download. The page-level event (below)
 		// is attributed by its session, but deprecated; this one is attributed by its frame.
 		if c.ownsFrame(e.FrameID) {
@@ -174,12 +176,17 @@ func (c *Context) listenContext() context.Context {
 	return ctx
 }
 
-// listen runs an event loop (the wait of EachEvent) until its context is cancelled; Close waits for it.
-func (c *Context) listen(wait func()) {
+// listen runs an event loop (the wait of EachEvent on a client with context ctx) until ctx is cancelled;
+// Close waits for it. A loop that ends while ctx is live ends because rod's event stream did: the
+// connection to the browser is lost.
+func (c *Context) listen(ctx context.Context, wait func()) {
 	c.listeners.Add(1)
 	go func() {
 		defer c.listeners.Done()
 		wait()
+		if ctx.Err() == nil {
+			c.markDisconnected()
+		}
 	}()
 }
 
@@ -212,7 +219,7 @@ func (c *Context) adopt(listen, setup context.Context, p *rod.Page) error {
 	// again: the run hears of it at once instead of waiting out its step. One loop for all of the page's
 	// events, so that they are seen in the order the browser sent them (a commit, then its failure).
 	lp := p.Context(listen)
-	c.listen(lp.EachEvent(func(e *proto.PageJavascriptDialogOpening) {
+	c.listen(listen, lp.EachEvent(func(e *proto.PageJavascriptDialogOpening) {
 		_ = proto.PageHandleJavaScriptDialog{Accept: true}.Call(lp)
 		c.mu.Lock()
 		f := c.onDialog
@@ -250,8 +257,33 @@ func (c *Context) markCrashed(id proto.TargetTargetID) {
 	}
 	c.crashed[id] = true
 	if c.page != nil && c.page.TargetID == id {
+		c.closeLost()
+	}
+}
+
+// markDisconnected: the browser is gone (its process died, or the remote endpoint), and every page with it.
+func (c *Context) markDisconnected() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.disconnected = true
+	c.closeLost()
+}
+
+// closeLost closes lost once; c.mu is held.
+func (c *Context) closeLost() {
+	select {
+	case <-c.lost:
+	default:
 		close(c.lost)
 	}
+}
+
+// Disconnected tells whether the connection to the browser is lost: the browser process died or was
+// killed, or the remote endpoint went away. Crashed is true then too; a pool replaces such a browser.
+func (c *Context) Disconnected() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.disconnected
 }
 
 // docRequest notes a main-frame document request of page id (sent again, same id, for each redirect).
@@ -366,11 +398,7 @@ func (c *Context) setPage(p *rod.Page) {
 	defer c.mu.Unlock()
 	c.page = p
 	if c.crashed[p.TargetID] {
-		select {
-		case <-c.lost:
-		default:
-			close(c.lost)
-		}
+		c.closeLost()
 	}
 }
 
@@ -384,11 +412,12 @@ func (c *Context) Page() *rod.Page {
 // Browser is the browser the context was opened on (a pool asks it whether it crashed).
 func (c *Context) Browser() *Browser { return c.browser }
 
-// Lost is closed when the renderer of the driven page crashed or was killed: every call to the page fails
-// or hangs from then on, so a run stops waiting and records the crash (see Crashed).
+// Lost is closed when the renderer of the driven page crashed or was killed, or the browser itself is gone
+// (see Disconnected): every call to the page fails or hangs from then on, so a run stops waiting and
+// records the crash (see Crashed).
 func (c *Context) Lost() <-chan struct{} { return c.lost }
 
-// Crashed tells whether the driven page's renderer is gone.
+// Crashed tells whether the driven page's renderer is gone, or the whole browser.
 func (c *Context) Crashed() bool {
 	select {
 	case <-c.lost:
@@ -400,6 +429,20 @@ func (c *Context) Crashed() bool {
 
 // Device is the emulation of this context.
 func (c *Context) Device() Device { return c.device }
+
+// popupTries is how often Popups tries to set up a page the flow opened before it leaves it alone for good:
+// a popup frozen in an endless script would otherwise cost every later look at the flow's own page a
+// set-up timeout.
+const popupTries = 3
+
+// gaveUp counts a failed set-up of page id and tells whether it was the last one tried.
+func (c *Context) gaveUp(id proto.TargetTargetID) bool {
+	if c.tries == nil {
+		c.tries = map[proto.TargetTargetID]int{}
+	}
+	c.tries[id]++
+	return c.tries[id] >= popupTries
+}
 
 // Popups adopts the pages the context opened since the last call (window.open, target=_blank) and returns
 // every live page other than the driven one, newest first. The caller decides which, if any, to follow.
@@ -418,11 +461,19 @@ func (c *Context) Popups(ctx context.Context) ([]*rod.Page, error) {
 		if c.known[t.TargetID] {
 			continue
 		}
-		p, err := c.incog.PageFromTarget(t.TargetID)
+		// Attaching enables the Page domain, which a popup frozen in an endless script never answers: bound
+		// it like the rest of the set-up, and try again on the next call.
+		pctx, cancelAttach := context.WithTimeout(ctx, popupSetupTimeout)
+		p, err := c.incog.Context(pctx).PageFromTarget(t.TargetID)
+		timedOut := pctx.Err() != nil
+		cancelAttach()
 		if err != nil {
-			c.known[t.TargetID] = true // closed meanwhile, or not a page we can drive: never retried
+			if !timedOut || c.gaveUp(t.TargetID) {
+				c.known[t.TargetID] = true // closed meanwhile, or not a page we can drive: never retried
+			}
 			continue
 		}
+		p = p.Context(context.Background()) // the attach's deadline must not bound the page's later calls
 		// A page that does not answer its set-up in time (busy, or frozen) stays unknown: the next call
 		// tries again, and the caller's own page is looked at in between.
 		lctx, stop := context.WithCancel(context.Background())
@@ -431,6 +482,9 @@ func (c *Context) Popups(ctx context.Context) ([]*rod.Page, error) {
 		done()
 		if err != nil {
 			stop()
+			if c.gaveUp(t.TargetID) {
+				c.known[t.TargetID] = true
+			}
 			continue
 		}
 		c.mu.Lock()

@@ -26,6 +26,9 @@ type item struct {
 	Tag      string   `json:"tag"`
 	Href     string   `json:"href"` // absolute, for links
 	NewTab   bool     `json:"new_tab"`
+	Anchor   bool     `json:"anchor"` // a link to something of its own page already on display: it only scrolls
+	Select   bool     `json:"select"` // a native select that picks a page or a view: its options are tried
+	Options  []option `json:"options"`
 	Submits  bool     `json:"submits"`  // a submit button with a form owner
 	Field    bool     `json:"field"`    // a text field, select, or a label of one
 	Stateful bool     `json:"stateful"` // switch, checkbox, radio: clicking changes a setting
@@ -37,6 +40,13 @@ type item struct {
 	InFrame  bool     `json:"in_frame"`
 	InShadow bool     `json:"in_shadow"`
 	Locator  jsTarget `json:"locator"`
+}
+
+// option is one option of a select item, other than the chosen one.
+type option struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+	Href  string `json:"href"` // the page choosing it loads, when that can be known
 }
 
 // jsTarget is the locator candidates.js chose: text, role+name or css, with nth among the visible matches.
@@ -58,6 +68,9 @@ type screen struct {
 	Title     string `json:"title"`
 	Items     []item `json:"items"`
 	Truncated bool   `json:"truncated"`
+	Text      string `json:"text"`      // what the page says, cut
+	Dialog    bool   `json:"dialog"`    // a modal dialog is on display
+	Confirmed string `json:"confirmed"` // the question of a confirm() the page asked (answered no)
 }
 
 // snapshot is a cheap fingerprint of the screen, compared while waiting for it to settle.
@@ -67,6 +80,14 @@ type snapshot struct {
 	Ready  string  `json:"ready"`
 	Count  int     `json:"count"`
 	Hash   int64   `json:"hash"`
+	// Mutated is how long ago (ms) the DOM last changed; Busy: something on display has aria-busy.
+	Mutated int64 `json:"mutated"`
+	Busy    bool  `json:"busy"`
+}
+
+// same tells whether two snapshots show the same screen.
+func (s snapshot) same(o snapshot) bool {
+	return s.URL == o.URL && s.Origin == o.Origin && s.Count == o.Count && s.Hash == o.Hash
 }
 
 // enumerate lists the controls on the screen; hover adds menu containers to hover.

@@ -77,7 +77,8 @@
       return null;
     }
     return function locate(el, text, name, r) {
-      const leaf = leafText(el, text);
+      if (el.tagName === 'SELECT') text = ''; // its text is every option's: found by its name or place
+      const leaf = text ? leafText(el, text) : null;
       if (leaf) return leaf;
       if (text && text.length <= MAX_LOCATOR_TEXT) {
         const i = indexOf(textMatches(text), el);
@@ -175,16 +176,78 @@
     try { return new URL(raw, el.baseURI).href; } catch (e) { return raw; }
   }
 
+  // inPageAnchor: a link to an element of its own document that is on display already ("#top", a table of
+  // contents): following it only scrolls. A link that shows what it points to (a tab, a collapsed panel) points
+  // to something hidden, or says so with a role or aria-controls, and is tried.
+  function inPageAnchor(el) {
+    if (el.tagName !== 'A' || el.hasAttribute('onclick') || el.hasAttribute('aria-controls')) return false;
+    const r = el.getAttribute('role');
+    if (r && r !== 'link') return false;
+    const raw = el.getAttribute('href') || '';
+    if (!raw.startsWith('#') || raw.length < 2 || raw.startsWith('#/') || raw.startsWith('#!')) return false;
+    let id = raw.slice(1);
+    try { id = decodeURIComponent(id); } catch (e) { /* as written */ }
+    const doc = el.ownerDocument;
+    const t = doc.getElementById(id) || doc.getElementsByName(id)[0];
+    return !!t && visible(t);
+  }
+  // selectable: a native single select that picks a page or a view (a "Tools" menu, a filter): outside any
+  // form, or in a form sent with GET. One in a form that is posted is data entry, left alone; so is one with
+  // more options than a menu has.
+  const MAX_OPTIONS = 30;
+  function selectable(el) {
+    if (el.tagName !== 'SELECT' || el.multiple || el.size > 1 || el.disabled) return false;
+    if (el.options.length > MAX_OPTIONS) return false;
+    const f = el.form;
+    return !f || (f.getAttribute('method') || 'get').toLowerCase() === 'get';
+  }
+  // options lists what choosing each option of a selectable select would do: href is the page it loads when
+  // that can be known (an option whose value is a URL, or the GET form the select sits in, as its script
+  // would send it), else empty.
+  function options(el) {
+    const out = [];
+    for (const o of el.options) {
+      if (o.disabled || o.index === el.selectedIndex) continue; // choosing the chosen one changes nothing
+      const label = cut(o.label || o.text, 200);
+      if (!label) continue;
+      out.push({ label, value: o.value, href: optionHref(el, o) });
+    }
+    return out;
+  }
+  function optionHref(el, o) {
+    const v = o.value || '';
+    if (el.form) {
+      try {
+        const f = el.form;
+        const u = new URL(f.getAttribute('action') || f.ownerDocument.location.href, f.baseURI);
+        const data = new URLSearchParams();
+        for (const c of f.elements) {
+          if (!c.name || c.disabled) continue;
+          if (c === el) { data.append(c.name, v); continue; }
+          if ((c.type === 'checkbox' || c.type === 'radio') && !c.checked) continue;
+          if (c.tagName === 'BUTTON' || c.type === 'submit' || c.type === 'button' || c.type === 'file') continue;
+          data.append(c.name, c.value);
+        }
+        u.search = data.toString();
+        return u.href;
+      } catch (e) { return ''; }
+    }
+    if (!/^(https?:|\/|\.\.?\/|\?|#\/|#!)/.test(v) && !/\.html?($|[?#])/.test(v)) return '';
+    try { return new URL(v, el.baseURI).href; } catch (e) { return ''; }
+  }
+
   function item(el, locate, hover) {
     const r = role(el);
     const text = visibleText(el).slice(0, 200);
     const name = accName(el).slice(0, 200);
     const loc = locate(el, text, name, r);
     if (!loc) return null;
+    const sel = !hover && selectable(el);
     return {
-      label: name || text, text, role: r, tag: el.tagName.toLowerCase(), href: hover ? '' : href(el),
+      label: name || (sel ? '' : text), text: sel ? '' : text, role: r, tag: el.tagName.toLowerCase(), href: hover ? '' : href(el),
+      anchor: !hover && inPageAnchor(el), select: sel, options: sel ? options(el) : null,
       new_tab: !hover && (el.getAttribute('target') || '').toLowerCase() === '_blank',
-      submits: !hover && submits(el), field: !hover && fieldLike(el, r),
+      submits: !hover && submits(el), field: !hover && !sel && fieldLike(el, r),
       stateful: !hover && STATE_ROLES.has(r), checked: checkedState(el),
       disabled: !!el.disabled || el.getAttribute('aria-disabled') === 'true',
       download: el.hasAttribute('download'), hover, frame_url: frameURL(el),
@@ -193,9 +256,34 @@
     };
   }
 
+  // The DOM's last change, for snapshot: observed from the first snapshot of a document on.
+  let lastMutation = 0, observer = null;
+  function watchMutations() {
+    if (observer) return;
+    lastMutation = performance.now();
+    observer = new MutationObserver(() => { lastMutation = performance.now(); });
+    observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  }
+  // busy: the page says it is loading something (aria-busy on something on display).
+  function busy() {
+    for (const el of document.querySelectorAll('[aria-busy="true"]')) if (visible(el)) return true;
+    return false;
+  }
+  // dialogOpen: a modal dialog is on display.
+  function dialogOpen() {
+    for (const el of document.querySelectorAll('dialog[open],[role=dialog],[role=alertdialog],[aria-modal=true]')) {
+      if (visible(el)) return true;
+    }
+    return false;
+  }
+  // CONFIRM_MARK is set on the document element by the search's confirm() (see replay.go): the page asked.
+  const CONFIRM_MARK = 'data-cancelpath-confirm';
+
   const ops = {
-    // snapshot: cheap fingerprint of the screen, polled while waiting for it to settle.
+    // snapshot: cheap fingerprint of the screen, polled while waiting for it to settle; mutated is how long
+    // ago (ms) the DOM last changed, busy whether the page says it is loading.
     snapshot() {
+      watchMutations();
       let n = 0, h = 0;
       for (const el of allElements(roots(document, []))) {
         if (!isActionable(el) || !visible(el)) continue;
@@ -203,7 +291,19 @@
         const s = el.tagName + norm(el.textContent).slice(0, 40);
         for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
       }
-      return { url: location.href, origin: performance.timeOrigin, ready: document.readyState, count: n, hash: h };
+      return { url: location.href, origin: performance.timeOrigin, ready: document.readyState, count: n, hash: h,
+        mutated: Math.round(performance.now() - lastMutation), busy: busy() };
+    },
+    // storage: this origin's localStorage, for the session the search saves after its one login.
+    storage() {
+      const out = [];
+      try {
+        for (let i = 0; i < localStorage.length; i++) {
+          const k = localStorage.key(i);
+          out.push({ name: k, value: localStorage.getItem(k) });
+        }
+      } catch (e) { /* storage denied: nothing to save */ }
+      return { origin: location.origin, localStorage: out };
     },
     // enumerate: every visible control on the screen (and, with hover, the menu entries a hover may open).
     enumerate(opt) {
@@ -236,7 +336,10 @@
           if (it) items.push(it);
         }
       }
-      return { url: location.href, title: document.title, items, truncated };
+      const body = document.body;
+      const confirmed = document.documentElement.getAttribute(CONFIRM_MARK) || '';
+      return { url: location.href, title: document.title, items, truncated,
+        text: body ? cut(body.innerText, 3000) : '', dialog: dialogOpen(), confirmed };
     },
   };
   return function (op, ...args) { return ops[op](...args); };

@@ -31,22 +31,34 @@ type explorer struct {
 	pages  map[string]bool // pages (pageKey) of the screens seen
 	queued map[string]bool // pages seen or queued: links to them are not followed again
 	goals  map[string]bool // cancel controls already found (kind, role and label)
-	// skippedSeen: controls already listed in Graph.Skipped
+	// skippedSeen: controls already listed in Graph.Skipped; signSeen: signposts already listed
 	skippedSeen map[string]bool
+	signSeen    map[string]bool
 	found       []found
+	// proofs are the cancel-named controls that only load a page, by what they load (proofKey): followed,
+	// then judged by the page they lead to (see judge).
+	proofs map[string]*proofState
+	// firstScreens is the screen each page showed when it was loaded (pageKey): a cancel-named link to a page
+	// read already is judged from it, without another replay.
+	firstScreens map[string]*screen
+
+	entries // how replays start: the saved session, the pages that open by their URL (entry.go)
 }
 
 // node is a screen still to be read: the path that leads to it.
 type node struct {
 	path []pathStep
 	from int // graph node the last action was taken on; -1 for the landing page
+	// proves is the proof (proofKey) this node's screen decides: the node follows a cancel-named control.
+	proves string
 }
 
 // found is a cancel control and the path that reaches it.
 type found struct {
-	path []pathStep
-	goal *goal
-	url  string
+	path  []pathStep
+	goal  *goal
+	url   string
+	proof *verdict // what following it showed; nil for a control that acts where it stands
 }
 
 // Explore searches sc's site for a cancel control on one device. sc needs its login (or session) only:
@@ -62,7 +74,8 @@ func Explore(ctx context.Context, b run.Browser, sc *scenario.Scenario, opt Opti
 	x := &explorer{
 		b: b, sc: landingScenario(sc), opt: opt, hover: !dev.Touch, start: time.Now(),
 		states: map[string]int{}, pages: map[string]bool{}, queued: map[string]bool{}, goals: map[string]bool{},
-		skippedSeen: map[string]bool{},
+		skippedSeen: map[string]bool{}, signSeen: map[string]bool{}, proofs: map[string]*proofState{},
+		firstScreens: map[string]*screen{}, entries: newEntries(sc),
 		res: &Result{
 			Version: FormatVersion, ScenarioID: sc.ID, Site: sc.Site, URL: sc.URL, Device: opt.Device,
 			Browser: b.Version(), StartedAt: time.Now().UTC(), Status: StatusNotFound, Candidates: []Path{},
@@ -72,10 +85,12 @@ func Explore(ctx context.Context, b run.Browser, sc *scenario.Scenario, opt Opti
 			Graph: Graph{Nodes: []GraphNode{}, Edges: []GraphEdge{}, Skipped: []SkippedControl{}},
 		},
 	}
+	defer x.entries.cleanup()
 	err = x.search(ctx)
 	if err == nil || ctx.Err() != nil {
 		x.finish(ctx)
 	}
+	x.res.Explored.Session = x.entries.mode()
 	x.res.Explored.WallMS = time.Since(x.start).Milliseconds()
 	mask(x.res, sc)
 	if err != nil {
@@ -102,8 +117,11 @@ func (x *explorer) absorb(n *node, e expansion, depth int) []*node {
 	if n.from >= 0 {
 		last := n.path[len(n.path)-1]
 		x.res.Graph.Edges = append(x.res.Graph.Edges, GraphEdge{From: n.from, To: -1, Action: string(last.step.Action),
-			Target: last.step.Target.String(), Label: last.label})
+			Target: last.step.Target.String(), Label: last.describe()})
 		edge = &x.res.Graph.Edges[len(x.res.Graph.Edges)-1]
+	}
+	if n.proves != "" {
+		x.decideProof(n.proves, e) // an error, another site or a screen seen before decide it as well
 	}
 	if e.err != nil {
 		ex.Errors++
@@ -122,6 +140,10 @@ func (x *explorer) absorb(n *node, e expansion, depth int) []*node {
 		}
 		return nil
 	}
+	pk := pageKey(u)
+	if _, ok := x.firstScreens[pk]; !ok && (n.from < 0 || pageKeyOf(n.path[len(n.path)-1].url) != pk) {
+		x.firstScreens[pk] = e.screen // the page as it loads, not with one of its menus open
+	}
 	key := screenKey(u, e.screen)
 	if id, seen := x.states[key]; seen {
 		if edge != nil {
@@ -131,37 +153,64 @@ func (x *explorer) absorb(n *node, e expansion, depth int) []*node {
 	}
 	id := len(x.res.Graph.Nodes)
 	x.states[key] = id
-	pk := pageKey(u)
 	x.pages[pk], x.queued[pk] = true, true
 	ex.States, ex.Pages = len(x.states), len(x.pages)
-	gn := GraphNode{ID: id, URL: e.screen.URL, Title: e.screen.Title, Depth: depth, Controls: len(e.screen.Items)}
+	x.res.Graph.Nodes = append(x.res.Graph.Nodes,
+		GraphNode{ID: id, URL: e.screen.URL, Title: e.screen.Title, Depth: depth, Controls: len(e.screen.Items)})
 	if edge != nil {
 		edge.To, edge.Outcome = id, OutcomeNew
 	}
 
 	var children []*node
 	for _, it := range e.screen.Items {
+		if it.Select {
+			children = append(children, x.options(n, id, it, e.screen.URL)...)
+			continue
+		}
 		d := x.cls.decide(it)
-		switch {
-		case d.goal != nil:
-			gn.Goals = append(gn.Goals, it.Label)
-			x.addGoal(n.path, d.goal, e.screen.URL)
-			continue
-		case d.skip == "" && d.key != "" && x.queued[d.key]:
-			d.skip = skipKnownPage
-		case d.skip == "" && it.Hover && !x.hover:
-			continue
-		}
-		if d.skip != "" {
-			x.skipped(SkippedControl{Node: id, Label: it.Label, Reason: d.skip, Detail: d.detail, Href: it.Href})
-			continue
-		}
-		if d.key != "" {
-			x.queued[d.key] = true
-		}
-		children = append(children, &node{path: extend(n.path, x.step(it, e.screen.URL, d.key)), from: id})
+		children = append(children, x.act(n, id, d, x.step(it, e.screen.URL, d.key))...)
 	}
-	x.res.Graph.Nodes = append(x.res.Graph.Nodes, gn)
+	return children
+}
+
+// act does with one control of screen id (on node n's screen) what d says: a goal is recorded (or followed
+// first, when activating it only loads a page), a skip counted, anything else becomes a child node.
+func (x *explorer) act(n *node, id int, d decision, ps pathStep) []*node {
+	it := d.item
+	switch {
+	case d.goal != nil && d.goal.follow:
+		return x.candidate(n, id, d.goal, ps)
+	case d.goal != nil:
+		x.res.Graph.Nodes[id].Goals = append(x.res.Graph.Nodes[id].Goals, ps.describe())
+		x.addGoal(n.path, d.goal, ps.url, nil)
+		return nil
+	case d.skip == "" && d.key != "" && x.queued[d.key]:
+		d.skip = skipKnownPage
+	case d.skip == "" && it.Anchor:
+		d.skip = skipInPage
+	case d.skip == "" && it.Hover && !x.hover:
+		return nil
+	}
+	if d.skip != "" {
+		x.skipped(SkippedControl{Node: id, Label: ps.describe(), Reason: d.skip, Detail: d.detail, Href: d.href})
+		return nil
+	}
+	if d.key != "" {
+		x.queued[d.key] = true
+	}
+	return []*node{{path: extend(n.path, ps), from: id}}
+}
+
+// options turns a select's options into actions: choosing one is the select step the engine counts as one
+// click. Each option is decided as a control of its own (its label, the page it loads).
+func (x *explorer) options(n *node, id int, it item, screenURL string) []*node {
+	var children []*node
+	for _, o := range it.Options {
+		d := x.cls.decideOption(it, o)
+		ps := x.step(it, screenURL, d.key)
+		ps.step.Action, ps.step.Value, ps.option = scenario.Select, o.Label, o.Label
+		children = append(children, x.act(n, id, d, ps)...)
+	}
 	return children
 }
 
@@ -180,7 +229,8 @@ func (x *explorer) skipped(s SkippedControl) {
 	x.res.Graph.Skipped = append(x.res.Graph.Skipped, s)
 }
 
-// step is the action on a control, as a scenario step with the short explore timeout.
+// step is the action on a control, as a scenario step with the short explore timeout (a select's option is
+// set by the caller).
 func (x *explorer) step(it item, screenURL, key string) pathStep {
 	action := scenario.Click
 	if it.Hover {
@@ -199,13 +249,24 @@ func extend(path []pathStep, s pathStep) []pathStep {
 }
 
 // addGoal records a cancel control, unless the same control was found before (by a path as short).
-func (x *explorer) addGoal(path []pathStep, g *goal, screenURL string) {
-	id := g.kind + "\x00" + g.item.Role + "\x00" + normalize(g.item.Label)
+func (x *explorer) addGoal(path []pathStep, g *goal, screenURL string, v *verdict) {
+	id := g.kind + "\x00" + g.item.Role + "\x00" + normalize(g.item.Label) + "\x00" + normalize(g.option)
 	if x.goals[id] {
 		return
 	}
 	x.goals[id] = true
-	x.found = append(x.found, found{path: path, goal: g, url: screenURL})
+	x.found = append(x.found, found{path: path, goal: g, url: screenURL, proof: v})
+}
+
+// shortestFound is the fewest actions before a control found so far (-1 for none).
+func (x *explorer) shortestFound() int {
+	best := -1
+	for _, f := range x.found {
+		if best < 0 || len(f.path) < best {
+			best = len(f.path)
+		}
+	}
+	return best
 }
 
 // screenKey identifies a screen: its page and the set of its visible controls (a menu opened on a page makes
@@ -281,14 +342,21 @@ func clicks(path []pathStep) int {
 func (f found) result() Path {
 	p := Path{Steps: make([]PathStep, len(f.path)), ClicksToControl: clicks(f.path) + 1}
 	for i, s := range f.path {
-		p.Steps[i] = PathStep{Action: string(s.step.Action), Target: s.step.Target, Label: s.label, Role: s.role, URL: s.url}
+		p.Steps[i] = PathStep{Action: string(s.step.Action), Target: s.step.Target, Option: s.option, Label: s.label,
+			Role: s.role, URL: s.url}
 		if s.step.Action == scenario.Hover {
 			p.HoversToControl++
 		}
 	}
 	it := f.goal.item
 	p.Control = Control{Label: it.Label, Role: it.Role, Tag: it.Tag, Target: it.Locator.target(), Kind: f.goal.kind,
-		Match: f.goal.term, URL: it.FrameURL, InFrame: it.InFrame, InShadow: it.InShadow}
+		Match: f.goal.term, URL: it.FrameURL, InFrame: it.InFrame, InShadow: it.InShadow, Evidence: f.goal.evidence}
+	if f.goal.option != "" {
+		p.Control.Action, p.Control.Option = string(scenario.Select), f.goal.option
+	}
+	if v := f.proof; v != nil {
+		p.Control.Evidence, p.Control.Shows, p.Control.LeadsTo = v.evidence, v.detail, v.leadsTo
+	}
 	if p.Control.URL == "" {
 		p.Control.URL = f.url
 	}

@@ -28,6 +28,10 @@ type Lexicon struct {
 	Deny      []string `yaml:"deny"`
 	DenyHref  []string `yaml:"deny_href"`
 	Hints     []string `yaml:"hints"`
+	Flow      []string `yaml:"flow"`
+	Confirm   []string `yaml:"confirm"`
+	Cancelled []string `yaml:"cancelled"`
+	Signpost  []string `yaml:"signpost"`
 }
 
 // maxLexiconSize bounds a user's lexicon file; a real one is a few kilobytes.
@@ -105,6 +109,9 @@ func parseLexicon(name string, data []byte) (*Lexicon, error) {
 	return &l, nil
 }
 
+// lexiconKeys names the keys of a lexicon file, for messages.
+const lexiconKeys = "cancel, not_cancel, toggles, deny, deny_href, hints, flow, confirm, cancelled, signpost"
+
 var unknownField = regexp.MustCompile(`^(line \d+): field (\S+) not found in type .*$`)
 
 // describeYAMLError turns yaml.v3's messages into one line per problem, naming the known keys when a key
@@ -116,7 +123,7 @@ func describeYAMLError(err error) string {
 	}
 	msgs := make([]string, len(te.Errors))
 	for i, m := range te.Errors {
-		msgs[i] = unknownField.ReplaceAllString(m, "$1: unknown key $2 (the keys are cancel, not_cancel, toggles, deny, deny_href, hints)")
+		msgs[i] = unknownField.ReplaceAllString(m, "$1: unknown key $2 (the keys are "+lexiconKeys+")")
 	}
 	return strings.Join(msgs, "; ")
 }
@@ -138,7 +145,8 @@ func checkTerms(doc *yaml.Node) error {
 }
 
 func (l *Lexicon) lists() []*[]string {
-	return []*[]string{&l.Cancel, &l.NotCancel, &l.Toggles, &l.Deny, &l.DenyHref, &l.Hints}
+	return []*[]string{&l.Cancel, &l.NotCancel, &l.Toggles, &l.Deny, &l.DenyHref, &l.Hints, &l.Flow, &l.Confirm,
+		&l.Cancelled, &l.Signpost}
 }
 
 // add appends other's terms that l does not have yet.
@@ -194,6 +202,35 @@ func (l *Lexicon) DeniedHref(pathAndQuery string) string {
 // Hint tells whether a control's label suggests the way to the account or membership settings.
 func (l *Lexicon) Hint(label string) bool {
 	return longestMatch(normalize(label), l.Hints) != ""
+}
+
+// IsFlow reports whether a control's label belongs to a cancellation already under way (a confirmation or a
+// retention offer), and by which term.
+func (l *Lexicon) IsFlow(label string) (term string, ok bool) {
+	term = longestMatch(normalize(label), l.Flow)
+	return term, term != ""
+}
+
+// IsConfirm reports whether a control's whole label is a bare confirmation ("确认", "Confirm").
+func (l *Lexicon) IsConfirm(label string) bool {
+	s := strings.TrimRight(normalize(label), " .!。！")
+	return s != "" && slices.Contains(l.Confirm, s)
+}
+
+// SaysCancelled reports the cancelled term a page's text holds, or "".
+func (l *Lexicon) SaysCancelled(text string) string {
+	return longestMatch(normalize(text), l.Cancelled)
+}
+
+// NamesCancelling reports whether a text holds a cancel term at all (not_cancel terms do not matter here: a
+// page explaining how to cancel is still about cancelling).
+func (l *Lexicon) NamesCancelling(text string) bool {
+	return longestMatch(normalize(text), l.Cancel) != ""
+}
+
+// IsSignpost reports whether a label announces a way somewhere (前往, Go to) rather than an action.
+func (l *Lexicon) IsSignpost(label string) bool {
+	return longestMatch(normalize(label), l.Signpost) != ""
 }
 
 // longestMatch returns the longest term that occurs in s (see contains), or "".

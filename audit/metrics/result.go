@@ -1,5 +1,5 @@
 // Package metrics holds what one run of one scenario on one device measured. The JSON field names are the
-// metric names of DESIGN.md (snake_case) and are a stable interface: scripts and rule packs rely on them.
+// metric names of the README's metric table (snake_case) and are a stable interface: scripts and rule packs rely on them.
 package metrics
 
 import "time"
@@ -113,7 +113,7 @@ type Device struct {
 	Pointer string `json:"pointer"`
 }
 
-// Metrics are the counts of DESIGN.md. A nil pointer means "not measured" (e.g. clicks_to_done when the done
+// Metrics are the counts of the README's metric table. A nil pointer means "not measured" (e.g. clicks_to_done when the done
 // state was never reached) and is written as JSON null; it is never a zero.
 type Metrics struct {
 	ClicksToControl *int `json:"clicks_to_control"`
@@ -147,8 +147,12 @@ type Control struct {
 	InViewportOnArrival bool    `json:"in_viewport_on_arrival"` // fully inside the viewport before any scrolling
 	ContrastRatio       float64 `json:"contrast_ratio"`         // WCAG ratio of its text colour on its background
 	FontSizePX          float64 `json:"font_size_px"`
-	// TargetSize is the WCAG 2.5.8 verdict: "pass" (>= 24x24), "pass_spacing" (smaller, but its 24 px circle
-	// meets no other target), or "fail".
+	// TargetSize is the WCAG 2.5.8 verdict, as axe-core's target-size rule gives it: "pass" (the part of it
+	// no other target covers is >= 24x24), "pass_inline" (smaller, in a sentence: the inline exception),
+	// "pass_spacing" (smaller, but its 24 px circle meets no other target, nor another small one's circle),
+	// "fail", or "" (not measured: too many overlapping targets to tell). Neighbours are focusable widgets
+	// (an enclosing link counts; a label or a disabled button does not); fixed-position content and the
+	// content under it are never each other's neighbours.
 	TargetSize string `json:"target_size"`
 	// LargestOtherButton is the biggest other button-like target on the same screen (e.g. "keep my plan").
 	LargestOtherButton *OtherButton `json:"largest_other_button,omitempty"`

@@ -28,8 +28,13 @@ func evaluateRule(p *Pack, rule *Rule, r *metrics.Result) Verdict {
 		RuleID: rule.ID, Pack: p.ID, Title: rule.Title, Severity: rule.Severity, Weight: rule.Weight,
 		Citation: rule.Citation, Basis: string(rule.Basis), BasisSource: rule.Source,
 		Jurisdiction: rule.Jurisdiction, RuleStatus: status, StatusNote: note,
-		Threshold: rule.Check.threshold(nil), Metric: firstMetric(rule.Check),
 	}
+	if rule.Check == nil { // not_measured: listed for completeness, never tested
+		v.Outcome = CouldNotMeasure
+		v.Message = "not measured by cancelpath: " + rule.NotMeasured
+		return v
+	}
+	v.Threshold, v.Metric = rule.Check.threshold(nil), firstMetric(rule.Check)
 	if !r.Status.CarriedOut() {
 		v.Outcome = CouldNotMeasure
 		v.Message = statusExplanation(r)

@@ -257,7 +257,8 @@ func statusNames() []string {
 }
 
 func (l *loader) pack(n *yaml.Node) *Pack {
-	m := l.mapping(n, "", "id", "title", "jurisdiction", "status", "since", "default", "description", "rules")
+	m := l.mapping(n, "", "id", "title", "jurisdiction", "status", "since", "checked", "default", "description",
+		"rules")
 	p := &Pack{Line: n.Line}
 	if m == nil {
 		return p
@@ -270,6 +271,13 @@ func (l *loader) pack(n *yaml.Node) *Pack {
 	p.Jurisdiction = l.str(m, n, "", "jurisdiction", true)
 	p.Status = Status(l.enum(m, n, "", "status", "", statusNames()))
 	p.Since, p.since = l.date(m, n, "", p.Status)
+	if c := l.str(m, n, "", "checked", false); c != "" {
+		if _, err := time.Parse(time.DateOnly, c); err != nil {
+			l.fail(m["checked"], "checked", "%q is not a date (YYYY-MM-DD)", c)
+		} else {
+			p.Checked = c
+		}
+	}
 	p.Default = Selection(l.enum(m, n, "", "default", string(SelectJurisdiction),
 		[]string{string(SelectJurisdiction), string(SelectAlways), string(SelectNever)}))
 	p.Description = l.str(m, n, "", "description", false)
@@ -295,6 +303,7 @@ func (l *loader) pack(n *yaml.Node) *Pack {
 			continue
 		}
 		seen[r.ID] = rn.Line
+		r.checked = p.Checked
 		p.Rules = append(p.Rules, r)
 	}
 	return p
@@ -302,7 +311,7 @@ func (l *loader) pack(n *yaml.Node) *Pack {
 
 func ruleKeys() []string {
 	return []string{"id", "title", "jurisdiction", "citation", "requirement", "quote", "status", "since",
-		"basis", "source", "note", "check", "when", "severity", "weight", "cap"}
+		"basis", "source", "note", "unverified", "not_measured", "check", "when", "severity", "weight", "cap"}
 }
 
 func (l *loader) rule(n *yaml.Node, field string, p *Pack) *Rule {
@@ -340,10 +349,17 @@ func (l *loader) rule(n *yaml.Node, field string, p *Pack) *Rule {
 		l.fail(n, field+".source", "missing (an interpretation must say where it comes from)")
 	}
 	r.Note = l.str(m, n, field, "note", false)
-	if c, ok := m["check"]; ok {
+	r.Unverified = l.str(m, n, field, "unverified", false)
+	r.NotMeasured = l.str(m, n, field, "not_measured", false)
+	c, hasCheck := m["check"]
+	_, hasNM := m["not_measured"]
+	switch {
+	case hasCheck && hasNM:
+		l.fail(c, field+".check", "give check or not_measured, not both")
+	case hasCheck:
 		r.Check = l.check(c, field+".check")
-	} else {
-		l.fail(n, field+".check", "missing (required)")
+	case !hasNM:
+		l.fail(n, field+".check", "missing (required; or not_measured: why the engine cannot test this)")
 	}
 	if w, ok := m["when"]; ok {
 		r.When = l.check(w, field+".when")
@@ -374,7 +390,28 @@ func (l *loader) rule(n *yaml.Node, field string, p *Pack) *Rule {
 			r.Cap = &f
 		}
 	}
+	if hasNM {
+		l.notMeasured(r, m, field)
+	}
 	return r
+}
+
+// notMeasured checks a rule the engine cannot test: its verdict is always could_not_measure, so it must not
+// move a score (weight 0, no cap), fail a build (severity info) or depend on a measurement (no when).
+func (l *loader) notMeasured(r *Rule, m map[string]*yaml.Node, field string) {
+	const why = "a not_measured rule is always could_not_measure"
+	if w, ok := m["when"]; ok {
+		l.fail(w, field+".when", "not used: %s", why)
+	}
+	if c, ok := m["cap"]; ok {
+		l.fail(c, field+".cap", "not used: %s", why)
+	}
+	if w, ok := m["weight"]; ok && r.Weight != 0 {
+		l.fail(w, field+".weight", "must be 0: %s and must not lower a score", why)
+	}
+	if s, ok := m["severity"]; ok && r.Severity != "" && r.Severity != Info {
+		l.fail(s, field+".severity", "must be info: %s", why)
+	}
 }
 
 func opNames() []string {

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -58,7 +57,10 @@ type Pack struct {
 	Since        string // YYYY-MM-DD, or ""
 	Default      Selection
 	Description  string
-	Rules        []*Rule
+	// Checked is the date (YYYY-MM-DD) the pack's citations and statuses were last checked against their
+	// sources: a reader of an old report learns what the tool knew of the law when it judged.
+	Checked string
+	Rules   []*Rule
 	// Source is where the pack was loaded from: "bundled:cn.yaml" or a file path.
 	Source string
 	Line   int
@@ -79,16 +81,25 @@ type Rule struct {
 	Basis        Basis
 	Source       string // where an interpretation comes from; for law, optional detail
 	Note         string
-	Check        *Check
-	When         *Check // optional: the rule applies only when this check passes
-	Severity     Severity
-	Weight       float64
+	// Unverified says what of the rule's citation or quote could not be checked against an official text
+	// (an article number, an amended wording known from one secondary source). Empty: nothing known to be
+	// unverified.
+	Unverified string
+	// NotMeasured, instead of Check, says why the engine cannot test the requirement from a browser (a
+	// notice sent before each charge, an e-mail confirmation). Such a rule is listed so that the pack is
+	// complete; its verdict is always could_not_measure, with severity info and weight 0.
+	NotMeasured string
+	Check       *Check
+	When        *Check // optional: the rule applies only when this check passes
+	Severity    Severity
+	Weight      float64
 	// Cap, when set, is the most the pack can score for a result that fails this rule: some failures (a
 	// cancellation that does not take effect) defeat the law's purpose however many other rules pass.
 	Cap  *float64
 	Line int
 
-	since time.Time
+	since   time.Time
+	checked string // the pack's Checked
 }
 
 // Rule finds a rule of the pack by id.
@@ -101,44 +112,65 @@ func (p *Pack) Rule(id string) *Rule {
 	return nil
 }
 
-// effective is the rule's status at the time a result was measured. A zero time (a result without a start
-// time) skips the date test.
+// effective is the rule's status at the time a result was measured, and a note saying it for people with
+// that date, the declared date and the date the pack was checked: "in force on 2026-12-04, since
+// 2021-05-01; pack checked 2026-12-04". A zero time (a result without a start time) skips the date test.
 func (r *Rule) effective(at time.Time) (Status, string) {
-	switch r.Status {
-	case StatusInForce, StatusAppliesFrom:
-		if !r.since.IsZero() && !at.IsZero() && at.Before(r.since) {
-			return StatusNotYetInForce, fmt.Sprintf("applies from %s, after this measurement", r.Since)
-		}
-		if r.Since == "" {
-			return StatusInForce, "in force"
-		}
-		if r.Status == StatusAppliesFrom {
-			return StatusInForce, "applies from " + r.Since
-		}
-		return StatusInForce, "in force since " + r.Since
-	case StatusVacated:
-		if r.Since == "" {
-			return StatusVacated, "vacated"
-		}
-		return StatusVacated, "vacated " + r.Since
+	st, note := r.status(at)
+	if r.checked != "" {
+		note += "; pack checked " + r.checked
 	}
-	if r.Since == "" {
-		return StatusNotYetInForce, "not yet in force"
-	}
-	return StatusNotYetInForce, "not yet in force (expected " + r.Since + ")"
+	return st, note
 }
 
-// StatusText describes a declared status and date for listings: "in force since 2022-07-01".
+func (r *Rule) status(at time.Time) (Status, string) {
+	if at.IsZero() {
+		// Judged as if every dated rule applied; the note says there was no date to judge by.
+		st := r.Status
+		if st == StatusAppliesFrom {
+			st = StatusInForce
+		}
+		return st, StatusText(r.Status, r.Since) + ", the result has no date"
+	}
+	on := at.UTC().Format(time.DateOnly)
+	since := func(word string) string {
+		if r.Since == "" {
+			return ""
+		}
+		return ", " + word + " " + r.Since
+	}
+	switch r.Status {
+	case StatusInForce, StatusAppliesFrom:
+		word := "since"
+		if r.Status == StatusAppliesFrom {
+			word = "applies from"
+		}
+		if !r.since.IsZero() && at.Before(r.since) {
+			return StatusNotYetInForce, "not yet in force on " + on + since(word)
+		}
+		return StatusInForce, "in force on " + on + since(word)
+	case StatusVacated:
+		if !r.since.IsZero() && at.Before(r.since) {
+			return StatusVacated, "vacated " + r.Since + ", after this run on " + on + ": reported for reference"
+		}
+		return StatusVacated, "vacated on " + on + since("since")
+	}
+	return StatusNotYetInForce, "announced, not in force on " + on + since("expected")
+}
+
+// StatusText describes a declared status and date for listings: "in force since 2022-07-01", "announced
+// for 2027-01, not in force".
 func StatusText(s Status, since string) string {
-	text := map[Status]string{
-		StatusInForce: "in force since", StatusAppliesFrom: "applies from",
-		StatusVacated: "vacated", StatusNotYetInForce: "not yet in force, expected",
-	}[s]
 	if since == "" {
 		return map[Status]string{
 			StatusInForce: "in force", StatusAppliesFrom: "applies from (date unknown)",
-			StatusVacated: "vacated", StatusNotYetInForce: "not yet in force",
+			StatusVacated: "vacated", StatusNotYetInForce: "announced, not in force",
 		}[s]
 	}
-	return text + " " + since
+	if s == StatusNotYetInForce {
+		return "announced for " + since + ", not in force"
+	}
+	return map[Status]string{
+		StatusInForce: "in force since", StatusAppliesFrom: "applies from", StatusVacated: "vacated",
+	}[s] + " " + since
 }

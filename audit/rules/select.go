@@ -87,3 +87,20 @@ func Find(all []*Pack, id string) (*Pack, *Rule, error) {
 	}
 	return nil, nil, fmt.Errorf("no rule pack or rule %q; packs: %s", id, strings.Join(packIDs(all)[1:], ", "))
 }
+
+// Jurisdictions lists, sorted, the jurisdictions scenarios may name given these packs: the jurisdiction of
+// every pack chosen by jurisdiction (a pack applied to every scenario, such as wcag's "intl", names none).
+// Pass it as scenario.Options.Jurisdictions, so that a user's pack can add a jurisdiction (fr).
+func Jurisdictions(packs []*Pack) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range packs {
+		if p.Default == SelectAlways || p.Jurisdiction == "" || seen[p.Jurisdiction] {
+			continue
+		}
+		seen[p.Jurisdiction] = true
+		out = append(out, p.Jurisdiction)
+	}
+	sort.Strings(out)
+	return out
+}

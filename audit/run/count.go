@@ -5,7 +5,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit/scenario"
 )
 
-// countMetrics derives the counts of DESIGN.md from the recorded steps. It is pure so the counting rules
+// countMetrics derives the counts of the README's metric table from the recorded steps. It is pure so the counting rules
 // are tested without a browser. controlReached says the control step ran; doneReached that the done state
 // was observed; cancelDialogs is the dialogs accepted during the cancel phase.
 func countMetrics(steps []metrics.Step, controlReached, doneReached bool, cancelDialogs int) metrics.Metrics {

@@ -8,7 +8,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit/metrics"
 )
 
-// The counting rules of DESIGN.md on recorded steps, without a browser.
+// The counting rules of the README's metric table on recorded steps, without a browser.
 func TestCountMetrics(t *testing.T) {
 	login := func(action string) metrics.Step { return metrics.Step{Phase: phaseLogin, Action: action} }
 	step := func(action string, clicks int, level bool) metrics.Step {

@@ -22,9 +22,9 @@ import (
 const (
 	hostileStep     = 2 * time.Second
 	hostileScenario = 5 * time.Second
-	// hostileMargin is what a run may take beyond its scenario deadline: closing a context whose renderer
-	// is frozen or gone, on a loaded 2-core CI machine.
-	hostileMargin = 3 * time.Second
+	// hostileMargin is what a run may take beyond its scenario deadline: a liveness span (3 s) after a step
+	// that ran out on a frozen page, and closing a context whose renderer is frozen or gone.
+	hostileMargin = 5 * time.Second
 )
 
 type hostileCase struct {

@@ -269,25 +269,28 @@
 
   // tsInSentence: axe-core's inline exception. The target is not a block, and the line of its block that
   // holds it (up to a block or a line break either side) has text outside targets.
-  function tsBlock(el) {
-    const d = getComputedStyle(el).display;
+  function tsBlock(el, s) {
+    const d = (s || getComputedStyle(el)).display;
     return d === 'block' || d === 'list-item' || d === 'table' || d === 'flex' || d === 'grid' || d.startsWith('table-');
   }
-  function tsShown(el) {
+  function tsShown(el, s) {
     if (el.checkVisibility && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
-    const s = getComputedStyle(el);
     if (s.clip === 'rect(0px, 0px, 0px, 0px)' || s.clipPath === 'inset(50%)') return false; // visually hidden
+    if (s.overflow === 'visible') return true;
     const r = el.getBoundingClientRect();
-    return !(r.width <= 1 && r.height <= 1 && s.overflow !== 'visible');
+    return r.width > 1 || r.height > 1;
   }
+  // tsScanText: "text" when the node shows text outside targets, "stop" at a block or a line break (or when
+  // the budget of nodes is spent: a line of hundreds of empty elements is no sentence).
   function tsScanText(n, back, budget) {
     if (--budget.n < 0) return 'stop';
     if (n.nodeType === 3) return /\S/.test(n.nodeValue) ? 'text' : '';
     if (n.nodeType !== 1) return '';
     if (n.tagName === 'BR' || n.tagName === 'HR') return 'stop';
     if (SKIP.has(n.tagName)) return '';
-    if (tsBlock(n)) return 'stop';
-    if (!tsShown(n) || TS_WIDGETS.has(role(n))) return '';
+    const s = getComputedStyle(n);
+    if (tsBlock(n, s)) return 'stop';
+    if (!tsShown(n, s) || TS_WIDGETS.has(role(n))) return '';
     const kids = Array.from((n.shadowRoot || n).childNodes);
     if (back) kids.reverse();
     for (const k of kids) {
@@ -302,7 +305,7 @@
     for (; blk && !tsBlock(blk); blk = parentComposed(blk)) if (TS_WIDGETS.has(role(blk))) anchor = blk;
     if (!blk) return false;
     for (const back of [true, false]) {
-      const budget = { n: 2000 };
+      const budget = { n: 500 };
       side: for (let n = anchor; n && n !== blk; n = n.parentNode && n.parentNode.host ? n.parentNode.host : n.parentNode) {
         for (let s = back ? n.previousSibling : n.nextSibling; s; s = back ? s.previousSibling : s.nextSibling) {
           const r = tsScanText(s, back, budget);

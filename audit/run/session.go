@@ -60,7 +60,7 @@ type session struct {
 	scrollGrew bool // the page grew while scrolled
 
 	stepNavs      int // the context's document commits when the current step began
-	downloadsSeen int       // downloads already accounted for: a later one is the site answering with a file
+	downloadsSeen int // downloads already accounted for: a later one is the site answering with a file
 
 	stopAtControl bool
 	controlSeen   bool
@@ -559,7 +559,9 @@ func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, err
 		if err != nil && permanent(err) {
 			return false, err
 		}
-		if s.followPopup(ctx, c) {
+		followed := false
+		engineTime(ctx, func() { followed = s.followPopup(ctx, c) })
+		if followed {
 			s.popupSwitched = true
 			scrollFrom = -1 // another page: nothing to scroll back
 			continue

@@ -29,14 +29,16 @@ func TestTargetSizeAgreesWithAxe(t *testing.T) {
 		{"small button inside a wide link", "nested.html", "#close", "fail"},             // 22.7x21, offset 22.6
 		{"wide link around a small button", "nested.html", "#plan", "pass_spacing"},      // offset 24
 		{"button that is a link's only content", "nested.html", "#only", "pass_spacing"}, // one target with the link
+		{"link covered whole by its button", "nested.html", "#help", "pass"},             // obscured: the button takes it
 		// Fixed-position bars and the content that scrolls under them are tested apart.
 		{"wide link in a fixed bar over content", "fixed.html", "#wide", "pass_spacing"}, // offset 24
 		{"small link next to it in the bar", "fixed.html", "#x", "fail"},                 // 8x17, offset 17
-		{"button partly under a fixed bar's link", "fixed-over.html", "#under", "pass"},  // 30x30
+		{"button partly under a fixed bar's link", "fixed-over.html", "#under", "pass"},  // 30x30, not the 30x18 left
 		// The inline exception.
 		{"link in running text", "inline.html", "#sentence", "pass_inline"}, // inapplicable
 		{"button in a sentence", "inline.html", "#term", "pass_inline"},     // inapplicable
 		{"links alone in list items", "inline.html", "#item", "fail"},       // 40x17, offset 12
+		{"link that wraps onto two lines", "wrap.html", "#wrap13", "pass"},  // its bounding box, 96x46.8
 		// Partly overlapped targets: the largest unobscured rectangle counts.
 		{"overlapped, 30x30 left", "overlap.html", "#enough", "pass"},              // 30x30
 		{"overlapped on both sides, 20x30 left", "overlap.html", "#tight", "fail"}, // 20x30, offset 20
@@ -48,6 +50,8 @@ func TestTargetSizeAgreesWithAxe(t *testing.T) {
 		{"7 px from a disabled button", "spacing.html", "#disabled", "pass_spacing"},   // no target
 		{"next to a link to the same place", "spacing.html", "#same", "pass_spacing"},  // one target
 		{"button next to a custom button", "spacing.html", "#pair", "fail"},            // 22.7x21, offset 15.6
+		{"7 px from a label", "wrap.html", "#bylabel", "pass_spacing"},                 // a label is no target
+		{"7 px from a checkbox in a label", "wrap.html", "#bycheckbox", "fail"},        // offset 19.2
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sc := &scenario.Scenario{

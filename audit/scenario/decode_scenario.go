@@ -15,7 +15,6 @@ var (
 	topKeys = []string{"site", "id", "url", "jurisdictions", "devices", "allow_hosts", "timeouts", "login",
 		"session", "start", "check_without_login", "cancel", "done", "effect", "subscribe", "mask_fields"}
 	requiredKeys  = []string{"site", "url", "jurisdictions", "cancel", "done"}
-	jurisdictions = []string{"cn", "us-ca", "us-ftc", "de", "eu", "uk"}
 	devices       = []string{Desktop, Mobile}
 	timeoutKeys   = []string{"step", "scenario"}
 	subscribeKeys = []string{"steps", "autorenew", "disclosure", "until_payment"}
@@ -53,7 +52,7 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 		s.URL, _ = d.checked(n, "url", func(v string) error { return checkURL(v, false, d.opts.AllowSchemes) })
 	}
 	if n := val("jurisdictions"); n != nil {
-		s.Jurisdictions, _ = d.words(n, "jurisdictions", "jurisdiction", jurisdictions)
+		s.Jurisdictions, _ = d.words(n, "jurisdictions", "jurisdiction", d.jurisdictions())
 	}
 	if n := val("devices"); n != nil {
 		if ds, ok := d.words(n, "devices", "device", devices); ok {
@@ -264,4 +263,19 @@ func (d *decoder) finishSecrets() []string {
 		return strings.Compare(a, b)
 	})
 	return slices.Compact(s)
+}
+
+// DefaultJurisdictions are the jurisdictions of the bundled rule packs (audit/rules/packs, whose tests keep
+// the two lists equal): what a scenario may name when Options.Jurisdictions is nil.
+func DefaultJurisdictions() []string {
+	return []string{"cn", "de", "eu", "uk", "us-ca", "us-ftc", "us-ma", "us-mn", "us-ny"}
+}
+
+// jurisdictions are the names a scenario may list: the loaded rule packs' (Options.Jurisdictions), or the
+// bundled packs'.
+func (d *decoder) jurisdictions() []string {
+	if d.opts.Jurisdictions != nil {
+		return d.opts.Jurisdictions
+	}
+	return DefaultJurisdictions()
 }

@@ -32,6 +32,9 @@ type Options struct {
 	// AllowMissingCancel accepts a scenario without cancel steps and done (and so without a control): explore
 	// needs only the login, device and jurisdictions, since it finds the path itself.
 	AllowMissingCancel bool
+	// Jurisdictions lists the jurisdictions a scenario may name: those of the rule packs loaded, so that a
+	// user's pack (--rules-file) can add one. Nil means the bundled packs' (DefaultJurisdictions).
+	Jurisdictions []string
 }
 
 var bom = []byte("\xef\xbb\xbf")

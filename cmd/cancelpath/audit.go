@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cancelpath/cancelpath/audit"
+	"github.com/cancelpath/cancelpath/audit/rules"
 	"github.com/cancelpath/cancelpath/audit/scenario"
 )
 
@@ -23,8 +24,9 @@ report.md, report.html, junit.xml, results.sarif and an evidence folder per run,
 MANIFEST.sha256 (check it with 'cancelpath verify DIR').
 
 Progress goes to stderr (a progress line on a terminal), data to stdout. Exit codes: 0 all pass,
-1 a rule failed at or above --fail-on, 2 usage or scenario errors (nothing runs), 3 a run could not
-be carried out (browser lost, sweep interrupted).`,
+1 a rule failed at or above --fail-on, 2 usage or scenario errors (nothing runs), 3 a run measured
+nothing about its cancel control (out_of_reach, site_error, error — a failed login included — or
+failed before the control) or the sweep was interrupted.`,
 		Example: `  cancelpath audit scenarios/mysite.yaml
   cancelpath audit --env-file .env -o out --fail-on major scenarios/
   cancelpath audit --format json scenarios/ > results.json
@@ -39,7 +41,8 @@ be carried out (browser lost, sweep interrupted).`,
 			if err != nil {
 				return err
 			}
-			scs, err := audit.Load(args, scenario.Options{Env: env, AllowSchemes: schemes})
+			scs, err := audit.Load(args, scenario.Options{Env: env, AllowSchemes: schemes,
+				Jurisdictions: rules.Jurisdictions(c.packs)}) // a --rules-file pack can add one
 			if err != nil {
 				problems, files := printProblems(cmd.ErrOrStderr(), err)
 				return &exitError{exitUsage, fmt.Errorf("%s in %s: nothing was run", plural(problems, "problem"), plural(files, "scenario file"))}

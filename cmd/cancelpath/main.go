@@ -16,7 +16,7 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// Exit codes, as DESIGN.md defines them.
+// Exit codes, as the README defines them.
 const (
 	exitOK       = 0 // everything passed
 	exitFindings = 1 // rule failures at or above --fail-on (or a regression in diff)

@@ -20,9 +20,15 @@ func newRulesCmd() *cobra.Command {
 		Use:   "rules",
 		Short: "List the rule packs, show their rules, list the metrics rules can check",
 		Long: `Rule packs turn measurements into verdicts: one pack per jurisdiction or standard (cn, de, eu, uk,
-us-ca, us-ftc, wcag; us-ftc-2024 is the vacated FTC rule, kept for reference). Packs are YAML, embedded
-in the binary; --rules-file adds your own (validated as strictly as scenarios). Without --rules, an audit
-applies the packs of each scenario's jurisdictions that are in force, plus wcag.
+us-ca, us-ftc, us-ma, us-mn, us-ny, wcag; cn-sector holds China's sector rules for apps and internet TV,
+applied only when named; us-ftc-2024 is the vacated FTC rule, kept for reference). Packs are YAML,
+embedded in the binary; --rules-file adds your own (validated as strictly as scenarios), and its
+jurisdiction becomes one scenarios may name. Without --rules, an audit applies the packs of each
+scenario's jurisdictions that are in force, plus wcag.
+
+Each pack says when its citations and statuses were last checked (CHECKED); each verdict carries the
+rule's legal status on the day of the run. A rule whose citation or quote could not be verified says
+so (unverified), and a duty no browser run can test is listed as not measured.
 
   cancelpath rules                    list the packs
   cancelpath rules show cn            a pack's rules
@@ -36,8 +42,8 @@ The pack format and the scoring are described in audit/rules/README.md.`,
 			if err != nil {
 				return err
 			}
-			return writeTable(cmd.OutOrStdout(), []string{"ID", "JURISDICTION", "STATUS", "DEFAULT", "RULES", "TITLE"},
-				packRows(packs))
+			return writeTable(cmd.OutOrStdout(),
+				[]string{"ID", "JURISDICTION", "STATUS", "CHECKED", "DEFAULT", "RULES", "TITLE"}, packRows(packs))
 		},
 	}
 	cmd.PersistentFlags().StringArrayVar(&files, "rules-file", nil, "add the rule pack in this YAML file (repeatable)")
@@ -105,8 +111,8 @@ func packRows(packs []*rules.Pack) [][]string {
 		case p.Default == rules.SelectAlways:
 			def = "always"
 		}
-		rows = append(rows, []string{p.ID, p.Jurisdiction, rules.StatusText(p.Status, p.Since), def,
-			fmt.Sprint(len(p.Rules)), p.Title})
+		rows = append(rows, []string{p.ID, p.Jurisdiction, rules.StatusText(p.Status, p.Since),
+			orElse(p.Checked, "-"), def, fmt.Sprint(len(p.Rules)), p.Title})
 	}
 	return rows
 }
@@ -114,8 +120,8 @@ func packRows(packs []*rules.Pack) [][]string {
 func writePack(w io.Writer, p *rules.Pack) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  %s\n", p.ID, p.Title)
-	fmt.Fprintf(&b, "jurisdiction: %s\nstatus:       %s\nsource:       %s\n", p.Jurisdiction,
-		rules.StatusText(p.Status, p.Since), p.Source)
+	fmt.Fprintf(&b, "jurisdiction: %s\nstatus:       %s\nchecked:      %s\nsource:       %s\n", p.Jurisdiction,
+		rules.StatusText(p.Status, p.Since), orElse(p.Checked, "not stated"), p.Source)
 	if p.Description != "" {
 		fmt.Fprintf(&b, "\n%s\n", p.Description)
 	}
@@ -124,8 +130,9 @@ func writePack(w io.Writer, p *rules.Pack) error {
 		return runtimeErr(err)
 	}
 	rows := make([][]string, 0, len(p.Rules))
+	unverified := false
 	for _, r := range p.Rules {
-		check := r.Check.String()
+		check := ruleCheck(r)
 		if r.When != nil {
 			check += "  (when " + r.When.String() + ")"
 		}
@@ -134,9 +141,22 @@ func writePack(w io.Writer, p *rules.Pack) error {
 		if r.Cap != nil {
 			weight += fmt.Sprintf(" (cap %v)", *r.Cap)
 		}
-		rows = append(rows, []string{r.ID, string(r.Severity), weight, string(r.Basis), check, r.Title})
+		basis := string(r.Basis)
+		if r.Unverified != "" {
+			basis += " *"
+			unverified = true
+		}
+		rows = append(rows, []string{r.ID, string(r.Severity), weight, basis, check, r.Title})
 	}
-	return writeTable(w, []string{"RULE", "SEVERITY", "WEIGHT", "BASIS", "CHECK", "TITLE"}, rows)
+	if err := writeTable(w, []string{"RULE", "SEVERITY", "WEIGHT", "BASIS", "CHECK", "TITLE"}, rows); err != nil {
+		return err
+	}
+	if unverified {
+		if _, err := io.WriteString(w, "\n* part of the citation or quote is unverified: rules show RULE says which\n"); err != nil {
+			return runtimeErr(err)
+		}
+	}
+	return nil
 }
 
 func writeRule(w io.Writer, p *rules.Pack, r *rules.Rule) error {
@@ -150,11 +170,17 @@ func writeRule(w io.Writer, p *rules.Pack, r *rules.Rule) error {
 	field("pack", p.ID+" ("+p.Title+")")
 	field("jurisdiction", r.Jurisdiction)
 	field("citation", r.Citation)
-	field("requirement", r.Requirement+" ["+string(r.Quote)+"]")
+	quote := string(r.Quote)
+	if r.Unverified != "" {
+		quote += ", unverified"
+	}
+	field("requirement", r.Requirement+" ["+quote+"]")
+	field("unverified", r.Unverified)
 	field("status", rules.StatusText(r.Status, r.Since))
+	field("checked", p.Checked)
 	field("basis", string(r.Basis))
 	field("source", r.Source)
-	field("check", r.Check.String())
+	field("check", ruleCheck(r))
 	if r.When != nil {
 		field("applies when", r.When.String())
 	}
@@ -168,6 +194,14 @@ func writeRule(w io.Writer, p *rules.Pack, r *rules.Rule) error {
 		return runtimeErr(err)
 	}
 	return nil
+}
+
+// ruleCheck describes what a rule tests: its check, or why it is not measured.
+func ruleCheck(r *rules.Rule) string {
+	if r.Check == nil {
+		return "not measured: " + r.NotMeasured
+	}
+	return r.Check.String()
 }
 
 // writeTable renders a plain borderless table.
@@ -205,4 +239,11 @@ func shorten(s string, max int) string {
 		return s
 	}
 	return string(r[:max-1]) + "…"
+}
+
+func orElse(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cancelpath/cancelpath/audit/rules"
 	"github.com/cancelpath/cancelpath/audit/scenario"
 )
 
@@ -17,15 +18,17 @@ func newValidateCmd() *cobra.Command {
 		envFiles     []string
 		allowMissing bool
 		schemes      []string
+		ruleFiles    []string
 	)
 	cmd := &cobra.Command{
 		Use:   "validate [flags] PATH...",
 		Short: "Check scenario files without a browser",
 		Long: `Check scenario files exactly as audit loads them, without starting a browser: YAML syntax,
-unknown keys (with the closest valid one), types, required fields, jurisdictions and devices, one
-action per step, arguments and modifiers that fit their action, exactly one control step, targets
-with one locator, regexes, a syntax check of CSS and XPath selectors, durations, URL schemes, ${VAR}
-variables, session files, and ids unique across all the files. The format is scenarios/FORMAT.md.
+unknown keys (with the closest valid one), types, required fields, jurisdictions (those of the bundled
+rule packs and of any --rules-file) and devices, one action per step, arguments and modifiers that fit
+their action, exactly one control step, targets with one locator, regexes, a syntax check of CSS and
+XPath selectors, durations, URL schemes, ${VAR} variables, session files, and ids unique across all
+the files. The format is scenarios/FORMAT.md.
 
 PATH is a scenario file or a folder; folders are searched recursively for *.yaml and *.yml files
 (in sorted order, skipping folders whose name starts with a dot).
@@ -56,7 +59,12 @@ Exit codes: 0 every file is valid, 2 at least one problem (or a usage error).`,
 			if err != nil {
 				return err
 			}
-			opts := scenario.Options{Env: lookup, AllowSchemes: schemes, AllowMissingEnv: allowMissing}
+			packs, err := loadRulePacks(ruleFiles)
+			if err != nil {
+				return err
+			}
+			opts := scenario.Options{Env: lookup, AllowSchemes: schemes, AllowMissingEnv: allowMissing,
+				Jurisdictions: rules.Jurisdictions(packs)}
 			return validate(cmd.OutOrStdout(), cmd.ErrOrStderr(), args, opts)
 		},
 	}
@@ -66,6 +74,8 @@ Exit codes: 0 every file is valid, 2 at least one problem (or a usage error).`,
 		"expand unset variables to \"\" instead of failing, and skip the checks that depend on them")
 	cmd.Flags().StringSliceVar(&schemes, "allow-scheme", nil,
 		"also accept URLs with this scheme in url, start and goto, e.g. file (repeatable)")
+	cmd.Flags().StringArrayVar(&ruleFiles, "rules-file", nil,
+		"also accept the jurisdiction of the rule pack in this YAML file (repeatable), as audit --rules-file does")
 	return cmd
 }
 
