@@ -216,7 +216,7 @@ func diffEntry(o, n *Entry) []DiffRow {
 	oc, nc := controlValues(o.Control), controlValues(n.Control)
 	add(floatCmp("control_width", oc.width, nc.width, 0.5),
 		floatCmp("control_height", oc.height, nc.height, 0.5),
-		ordinal("control_target_size", oc.target, nc.target, "fail", "pass_spacing", "pass"),
+		ordinal("control_target_size", oc.target, nc.target, "fail", "pass_inline", "pass_spacing", "pass"),
 		boolCmp("control_in_viewport_on_arrival", oc.inViewport, nc.inViewport, true),
 		floatCmp("control_contrast_ratio", oc.contrast, nc.contrast, 0.05),
 		floatCmp("control_size_ratio", oc.sizeRatio, nc.sizeRatio, 0.005))

@@ -174,7 +174,7 @@ func targetClass(v string) string {
 	switch v {
 	case "fail":
 		return "bad"
-	case "pass_spacing":
+	case "pass_spacing", "pass_inline":
 		return "warn"
 	case "pass":
 		return "good"

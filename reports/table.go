@@ -164,7 +164,7 @@ func tableRow(e *Entry, wd *words) []tableCell {
 		switch e.Control.TargetSize {
 		case "fail":
 			r[colTarget].color = ansiRed
-		case "pass_spacing":
+		case "pass_spacing", "pass_inline":
 			r[colTarget].color = ansiYellow
 		}
 	} else {

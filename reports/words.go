@@ -22,7 +22,7 @@ type words struct {
 	StatusOK, StatusNoControl, StatusBlocked, StatusFailed string
 	StatusOutOfReach, StatusSiteError, StatusError         string
 	StatusMeanings                                         map[metrics.Status]string
-	TargetPass, TargetSpacing, TargetFail                  string
+	TargetPass, TargetSpacing, TargetInline, TargetFail    string
 	EffectPassed, EffectFailed, NotChecked                 string
 	DesktopName, MobileName                                string
 
@@ -71,7 +71,7 @@ func english() *words {
 		Legend: "Clk: clicks from the logged-in landing page to the cancel control. Lvl: menu levels on the way. " +
 			"Hov: hovers needed (touch screens cannot hover). Int: screens between the cancel control and done " +
 			"(retention offers, surveys). Control: the cancel control's size in CSS px. Target: WCAG 2.5.8 target " +
-			"size (24×24 px; spacing = smaller, but passes by spacing). Effect: auto-renewal really off afterwards.",
+			"size (24×24 px; spacing = smaller, but passes by spacing; inline = a link in a sentence, exempt). Effect: auto-renewal really off afterwards.",
 		Status: "Status", StatusOK: "ok", StatusNoControl: "no control", StatusBlocked: "blocked", StatusFailed: "failed",
 		StatusOutOfReach: "out of reach", StatusSiteError: "site error", StatusError: "tool error",
 		StatusMeanings: map[metrics.Status]string{
@@ -83,7 +83,7 @@ func english() *words {
 			metrics.StatusSiteError:  "the site could not be audited (unreachable, connection reset, redirect loop, crashed or frozen page): nothing was measured",
 			metrics.StatusError:      "the tool or its browser failed: nothing was measured",
 		},
-		TargetPass: "pass", TargetSpacing: "spacing", TargetFail: "fail",
+		TargetPass: "pass", TargetSpacing: "spacing", TargetInline: "inline", TargetFail: "fail",
 		EffectPassed: "off", EffectFailed: "still on", NotChecked: "-",
 		DesktopName: "desktop", MobileName: "mobile",
 
@@ -132,7 +132,7 @@ func chinese() *words {
 		ClicksShort: "点击", LevelsShort: "层级", HoversShort: "悬停", InterstitialsShort: "挽留",
 		Legend: "点击：从登录后首页到取消控件的点击次数。层级：途经的菜单层级。悬停：需要的鼠标悬停（触屏无法悬停）。" +
 			"挽留：点击取消控件后到完成前的页面（挽留优惠、问卷）。控件：取消控件的尺寸（CSS 像素）。" +
-			"区域：WCAG 2.5.8 目标尺寸（24×24 像素；间距＝较小但间距达标）。生效：之后自动续费确已关闭。",
+			"区域：WCAG 2.5.8 目标尺寸（24×24 像素；间距＝较小但间距达标；行内＝句中链接）。生效：之后自动续费确已关闭。",
 		Status: "状态", StatusOK: "正常", StatusNoControl: "无取消控件", StatusBlocked: "控件受阻", StatusFailed: "步骤失败",
 		StatusOutOfReach: "无法查看", StatusSiteError: "网站出错", StatusError: "工具出错",
 		StatusMeanings: map[metrics.Status]string{
@@ -144,7 +144,7 @@ func chinese() *words {
 			metrics.StatusSiteError:  "网站无法审计（无法访问、连接被重置、重定向循环、页面崩溃或卡死）：没有测量任何内容",
 			metrics.StatusError:      "工具或其浏览器出错：没有测量任何内容",
 		},
-		TargetPass: "达标", TargetSpacing: "间距", TargetFail: "不达标",
+		TargetPass: "达标", TargetSpacing: "间距", TargetInline: "行内", TargetFail: "不达标",
 		EffectPassed: "已关闭", EffectFailed: "仍开启", NotChecked: "-",
 		DesktopName: "电脑", MobileName: "手机",
 
@@ -241,6 +241,8 @@ func (w *words) targetSize(v string) string {
 		return w.TargetPass
 	case "pass_spacing":
 		return w.TargetSpacing
+	case "pass_inline":
+		return w.TargetInline
 	case "fail":
 		return w.TargetFail
 	case "":

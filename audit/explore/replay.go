@@ -2,10 +2,10 @@ package explore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/cancelpath/cancelpath/audit/browser"
 	"github.com/cancelpath/cancelpath/audit/run"
@@ -19,62 +19,135 @@ type pathStep struct {
 	role   string
 	url    string // the screen it was taken on
 	newTab string // for a target=_blank link: the URL the new tab loads
+	option string // for a select step: the option chosen (also step.Value)
+}
+
+// describe is the step's control in words: its label, and for a select the option chosen.
+func (ps pathStep) describe() string {
+	if ps.option != "" {
+		return ps.label + ": " + ps.option
+	}
+	return ps.label
 }
 
 // expansion is what replaying one node's path showed.
 type expansion struct {
-	ran      bool // false: the replay did not start, or was cut short, because the level or the budget ended
-	screen   *screen
-	err      error
-	contexts int // browser contexts opened
-	steps    int // steps done (or tried)
-	dialogs  int
+	ran       bool // false: the replay did not start, or was cut short, because the level or the budget ended
+	screen    *screen
+	err       error
+	contexts  int // browser contexts opened
+	steps     int // steps done (or tried)
+	dialogs   int
+	logins    int // contexts that replayed the login
+	shortcuts int // replays started on a page of the path rather than the landing page
+	fallbacks int // replays started again from further back (an entry that did not hold)
+	// entryFailed: the replay failed where its entry may be to blame (see entry.checked)
+	entryFailed bool
 }
 
-// newPageWait is how long, after the last action of a path, explore looks for a page that action opened.
-const newPageWait = 200 * time.Millisecond
+// expand replays a node's path in a fresh context (see plan for where it starts) and reads the screen it
+// ends on. A replay whose entry did not hold is started again from further back.
+func (x *explorer) expand(ctx context.Context, path []pathStep) expansion {
+	en := x.plan(path)
+	var sum expansion
+	for {
+		e := x.replay(ctx, path, en)
+		e.contexts, e.steps, e.dialogs = e.contexts+sum.contexts, e.steps+sum.steps, e.dialogs+sum.dialogs
+		e.logins, e.shortcuts, e.fallbacks = e.logins+sum.logins, e.shortcuts+sum.shortcuts, e.fallbacks+sum.fallbacks
+		if sum.entryFailed && en.login && en.skip == 0 && !e.entryFailed && (e.err == nil || !firstStepFailed(e.err)) {
+			x.sessionDropped() // a login mended what the saved session could not
+		}
+		if !e.entryFailed || ctx.Err() != nil {
+			return e
+		}
+		next, ok := x.fallback(path, en)
+		if !ok {
+			return e
+		}
+		sum, en = e, next
+		sum.fallbacks++
+	}
+}
 
-// expand replays a node's path in a fresh logged-in context and reads the screen it ends on.
-func (x *explorer) expand(ctx context.Context, path []pathStep) (e expansion) {
+// stepError is a replay's failure at one step of the path (0-based).
+type stepError struct {
+	index int
+	step  string
+	err   error
+}
+
+func (e *stepError) Error() string { return fmt.Sprintf("step %d (%s): %v", e.index+1, e.step, e.err) }
+func (e *stepError) Unwrap() error { return e.err }
+
+// firstStepFailed tells whether err is a failure of the first step replayed.
+func firstStepFailed(err error) bool {
+	var se *stepError
+	return errors.As(err, &se) && se.index == 0
+}
+
+// replay runs one attempt of expand.
+func (x *explorer) replay(ctx context.Context, path []pathStep, en entry) (e expansion) {
 	e.ran = true
 	ctx, cancel := context.WithTimeout(ctx, x.sc.Timeouts.Scenario)
 	defer cancel()
 	e.contexts = 1
-	d, err := x.open(ctx)
+	if en.login {
+		e.logins = 1
+	}
+	if en.skip > 0 {
+		e.shortcuts = 1
+	}
+	d, err := x.open(ctx, en)
 	if err != nil {
-		e.err = err
+		e.err, e.entryFailed = err, en.checked
 		return e
 	}
 	defer d.Close()
 	defer func() { e.dialogs = len(d.Dialogs()) }()
-	var watch *loadWatch
-	defer func() { watch.stop() }()
-	for i, ps := range path {
-		if i == len(path)-1 {
-			watch = watchLoads(ctx, d.Page())
+	if en.checked && !opened(ctx, d, en) {
+		e.err, e.entryFailed = fmt.Errorf("%s did not open as before", en.url), true
+		return e
+	}
+	var act *activity
+	defer func() { act.stop() }()
+	steps := path[en.skip:]
+	for i, ps := range steps {
+		if i == len(steps)-1 {
+			act = watchActivity(ctx, d.Page())
 		}
 		e.steps++
 		if err := d.Do(ctx, ps.step, nil); err != nil {
-			e.err = fmt.Errorf("step %d (%s): %w", i+1, ps.step.String(), err)
+			e.err = &stepError{index: en.skip + i, step: ps.step.String(), err: err}
+			e.entryFailed = i == 0 && en.checked
 			return e
 		}
 	}
-	if n := len(path); n > 0 && path[n-1].newTab == "" && path[n-1].step.Action == scenario.Click {
-		// A button may open a window (window.open): what the person sees next is that page.
-		d.FollowNewPage(ctx, newPageWait)
-	} else if n > 0 && path[n-1].newTab != "" {
+	var follow func() bool
+	if n := len(path); n > 0 && path[n-1].newTab != "" {
 		// The engine switches to a new tab while it waits for something: wait for the tab's URL.
 		_, _ = d.Settle(ctx, &scenario.Condition{URL: "^" + regexp.QuoteMeta(strings.SplitN(path[n-1].newTab, "#", 2)[0])})
+		act.stop()
+		act = watchActivity(ctx, d.Page())
+	} else if n > 0 && path[n-1].step.Action.IsClick() {
+		// A button may open a window (window.open): what the person sees next is that page.
+		followed := false
+		follow = func() bool {
+			if followed {
+				return false
+			}
+			followed = d.FollowNewPage(ctx, 0)
+			return followed
+		}
 	}
 	h := newHelper()
-	settle(ctx, h, d.Page(), watch, x.opt.StepTimeout)
+	settle(ctx, h, d.Page, &act, follow, x.opt.StepTimeout)
 	e.screen, e.err = enumerate(ctx, h, d.Page(), x.hover)
+	if e.err == nil && len(path) == 0 {
+		if err := x.landed(ctx, d, h, e.screen.URL); err != nil {
+			fmt.Fprintf(x.opt.Progress, "explore %s: every replay logs in: %v\n", x.sc.ID, err)
+		}
+	}
 	return e
-}
-
-// open starts a fresh context on the landing page.
-func (x *explorer) open(ctx context.Context) (*run.Driver, error) {
-	return run.Open(ctx, guarded{x.b}, x.sc, x.opt.Device, true, x.opt.Run)
 }
 
 // verify replays a goal's path as `audit` would run the scenario written from it: each step announces the
@@ -83,8 +156,19 @@ func (x *explorer) open(ctx context.Context) (*run.Driver, error) {
 func (x *explorer) verify(ctx context.Context, p *Path, path []pathStep, control *scenario.Target) error {
 	ctx, cancel := context.WithTimeout(ctx, x.sc.Timeouts.Scenario)
 	defer cancel()
-	x.res.Explored.Contexts++
-	d, err := x.open(ctx)
+	ex := &x.res.Explored
+	en := x.plan(nil)
+	en.url, en.skip = "", 0 // from the landing page: the engine measures the whole path
+	if !en.login {
+		x.entries.mu.Lock()
+		en.url = x.entries.landing
+		x.entries.mu.Unlock()
+	}
+	ex.Contexts++
+	if en.login {
+		ex.Logins++
+	}
+	d, err := x.open(ctx, en)
 	if err != nil {
 		return err
 	}
@@ -128,8 +212,11 @@ func (x *explorer) verify(ctx context.Context, p *Path, path []pathStep, control
 // tab, so a popup's confirm() is still accepted: see the package documentation.)
 type guarded struct{ run.Browser }
 
-// dismissDialogs runs before the page's own scripts in every document of the context's first tab.
-const dismissDialogs = `window.confirm = () => false; window.prompt = () => null;`
+// dismissDialogs runs before the page's own scripts in every document of the context's first tab. A
+// confirm() leaves its question on the document element, where the search reads it (see judge).
+const dismissDialogs = `window.confirm = (m) => { try { document.documentElement.setAttribute(
+  'data-cancelpath-confirm', String(m === undefined ? '?' : m).slice(0, 200) || '?'); } catch (e) {} return false; };
+window.prompt = () => null;`
 
 func (g guarded) NewContext(d browser.Device, onDialog func(browser.Dialog)) (*browser.Context, error) {
 	c, err := g.Browser.NewContext(d, onDialog)

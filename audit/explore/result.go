@@ -34,7 +34,10 @@ type Result struct {
 	// cancel control, replayed in a fresh context with the engine measuring it; nil when not found.
 	Shortest *Path `json:"shortest"`
 	// Candidates are the other cancel controls found, each with the shortest path the search saw to it.
-	Candidates []Path   `json:"candidates"`
+	Candidates []Path `json:"candidates"`
+	// Signposts are the cancel-named controls that only led towards a control ("前往退订页面", "Go to
+	// cancellation"): steps on the way, not the control.
+	Signposts  []Signpost `json:"signposts,omitempty"`
 	Explored   Explored `json:"explored"`
 	Budget     Budget   `json:"budget"`
 	Graph      Graph    `json:"graph"`
@@ -61,8 +64,9 @@ func (p *Path) Actions() int { return len(p.Steps) }
 
 // PathStep is one action on the way.
 type PathStep struct {
-	Action string           `json:"action"` // click or hover
+	Action string           `json:"action"` // click, hover or select
 	Target *scenario.Target `json:"target"` // the locator the scenario uses
+	Option string           `json:"option,omitempty"` // for a select: the option chosen (its visible label)
 	Label  string           `json:"label"`  // the control's accessible name (or text)
 	Role   string           `json:"role,omitempty"`
 	URL    string           `json:"url"` // the page it was taken on
@@ -77,9 +81,19 @@ type Control struct {
 	Role   string           `json:"role,omitempty"`
 	Tag    string           `json:"tag"`
 	Target *scenario.Target `json:"target"`
+	// Action is "select" for a select's option (Option), "" for a click.
+	Action string `json:"action,omitempty"`
+	Option string `json:"option,omitempty"`
 	// Kind is "cancel" (its label holds a cancel term) or "toggle" (an auto-renewal switch that is on).
-	Kind     string `json:"kind"`
-	Match    string `json:"match"` // the lexicon term
+	Kind  string `json:"kind"`
+	Match string `json:"match"` // the lexicon term
+	// Evidence says why it is the control: in_place (it acts where it stands: a button, never activated),
+	// switch_on, or, for a control that only loads a page and was followed to see what it starts,
+	// confirm_dialog, flow_screen, confirm_screen, cancel_form or says_cancelled; Shows is what that page
+	// showed (the flow control, the question, the words), LeadsTo the page.
+	Evidence string `json:"evidence,omitempty"`
+	Shows    string `json:"shows,omitempty"`
+	LeadsTo  string `json:"leads_to,omitempty"`
 	URL      string `json:"url"`   // the document it is in (an iframe's own URL when in one)
 	InFrame  bool   `json:"in_frame"`
 	InShadow bool   `json:"in_shadow"`
@@ -93,10 +107,20 @@ type Explored struct {
 	// an early stop or the time budget cut short are not counted here, but in Steps and Contexts.
 	Actions  int `json:"actions"`
 	Steps    int `json:"steps"`    // steps replayed in all, the tried actions included (login steps not)
-	Contexts int `json:"contexts"` // fresh browser contexts opened (each with its own login)
+	Contexts int `json:"contexts"` // fresh browser contexts opened, the verification replays included
+	// Logins is the contexts that replayed the scenario's login; Session says how the others started: none
+	// (no login), scenario (its session file), saved (from the session saved after one login) or replayed
+	// (each logged in: the session could not be saved, or the site did not keep it).
+	Logins  int    `json:"logins"`
+	Session string `json:"session"`
+	// Shortcuts is the replays that started on a page of their path that loads by its URL, replaying only
+	// the steps after it; Fallbacks the replays started again from further back when such a page, or the
+	// saved session, did not open as before.
+	Shortcuts int `json:"shortcuts"`
+	Fallbacks int `json:"fallbacks"`
 	Depth    int `json:"depth"`    // the deepest level expanded (actions from the landing page)
 	// Skipped counts the controls left alone, by reason: deny, deny_href, form_submit, off_site, setting,
-	// disabled, download, scheme, known_page, field.
+	// disabled, download, scheme, known_page, field, in_page.
 	Skipped map[string]int `json:"skipped"`
 	Errors  int            `json:"errors"` // replays that failed (a step's target was not found again ...)
 	// Dialogs are the JS dialogs the pages opened during the search (the browser accepts them).
@@ -114,4 +138,13 @@ type Budget struct {
 	TimeoutMS   int64 `json:"timeout_ms"`
 	StepTimeout int64 `json:"step_timeout_ms"`
 	Parallel    int   `json:"parallel"`
+}
+
+// Signpost is a cancel-named control that only led towards a cancel control: Holds is the control the page
+// it led to holds ("" when that page held none and started nothing either).
+type Signpost struct {
+	Label   string `json:"label"`
+	URL     string `json:"url"` // the page it stands on
+	LeadsTo string `json:"leads_to"`
+	Holds   string `json:"holds,omitempty"`
 }

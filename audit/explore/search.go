@@ -49,18 +49,29 @@ func (x *explorer) search(ctx context.Context) error {
 			return x.exhausted("timeout", fmt.Sprintf("ran out of time after %s (--timeout)", x.opt.Timeout))
 		case trimmed:
 			return x.exhausted("max_actions", fmt.Sprintf("tried %d actions (--max-actions)", ex.Actions))
-		case deeper:
+		case deeper && (depth > x.opt.MaxDepth || len(next) == 0):
 			return x.exhausted("max_depth", fmt.Sprintf("reached %d actions from the landing page (--max-depth)", x.opt.MaxDepth))
 		}
-		// Within a level the order does not change what is shortest; trying the likely way to the account
-		// settings first lets the level stop early.
-		sort.SliceStable(next, func(i, j int) bool { return x.hinted(next[i]) && !x.hinted(next[j]) })
+		// Within a level the order does not change what is shortest, so the likely ways go first and the
+		// level can stop early: the nodes that follow a cancel-named control (they must come first: one of
+		// them may prove a control a level shorter), then those named by a cancel term (a guide, a "cancel"
+		// page), then the hints' way to the account settings.
+		sort.SliceStable(next, func(i, j int) bool { return x.rank(next[i]) < x.rank(next[j]) })
 		frontier = next
 	}
 }
 
-func (x *explorer) hinted(n *node) bool {
-	return x.opt.Lexicon.Hint(n.path[len(n.path)-1].label)
+func (x *explorer) rank(n *node) int {
+	last := n.path[len(n.path)-1]
+	switch {
+	case n.proves != "":
+		return 0
+	case x.opt.Lexicon.NamesCancelling(last.describe()):
+		return 1
+	case x.opt.Lexicon.Hint(last.describe()):
+		return 2
+	}
+	return 3
 }
 
 func (x *explorer) exhausted(budget, reason string) error {
@@ -85,8 +96,17 @@ func (x *explorer) level(ctx context.Context, frontier []*node, depth int) (next
 		for _, e := range out { // replays cut short count too: they opened contexts and took steps
 			ex.Contexts += e.contexts
 			ex.Steps += e.steps
+			ex.Logins += e.logins
+			ex.Shortcuts += e.shortcuts
+			ex.Fallbacks += e.fallbacks
 		}
 	}()
+	// The nodes that follow candidates come first (see search): until they are read, a control found at this
+	// level may not be the shortest.
+	proofs := 0
+	for proofs < len(frontier) && frontier[proofs].proves != "" {
+		proofs++
+	}
 	// Workers take the nodes in order, so the first nodes (the hinted ones) are read first.
 	jobs := make(chan int, len(frontier))
 	for i := range frontier {
@@ -127,12 +147,15 @@ func (x *explorer) level(ctx context.Context, frontier []*node, depth int) (next
 				ex.Actions++
 			}
 			children := x.absorb(frontier[i], e, depth)
-			if depth < x.opt.MaxDepth {
-				next = append(next, children...)
-			} else if len(children) > 0 {
-				deeper = true
+			for _, c := range children {
+				// a candidate at the last level is still followed, to tell whether it is the control
+				if depth < x.opt.MaxDepth || (depth == x.opt.MaxDepth && c.proves != "") {
+					next = append(next, c)
+				} else {
+					deeper = true
+				}
 			}
-			if len(x.found) > 0 && !x.opt.Complete {
+			if len(x.found) > 0 && !x.opt.Complete && (x.shortestFound() < depth || i+1 >= proofs) {
 				return next, deeper, nil
 			}
 		}

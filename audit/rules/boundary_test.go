@@ -5,12 +5,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
 )
 
 // boundary holds, for one rule, a change to base that just passes and one that just fails.
 type boundary struct{ pass, fail mod }
 
-// boundaries covers every bundled rule: TestEveryRuleAtItsBoundary fails for a rule without a case.
+// boundaries covers every bundled rule that checks something: TestEveryRuleAtItsBoundary fails for a rule
+// without a case. Rules the engine cannot test (not_measured) have none: TestRulesNotMeasuredNeverDecide.
 func boundaries() map[string]boundary {
 	const (
 		cnFull     = "到期按 ¥15/月 自动续费，可随时在“我的”取消"
@@ -31,6 +34,8 @@ func boundaries() map[string]boundary {
 	confirmSeen := boundary{confirmVisible(true), confirmVisible(false)}
 	usTerms := boundary{disclosure(usFull), disclosure("Renews at $15 per month.")}
 	ukTerms := boundary{disclosure("Renews at £15 per month; cancel anytime."), disclosure("Renews at £15; cancel anytime.")}
+	const trial = "Free trial for 7 days, then "
+	noOffer := boundary{offers(false), offers(true)}
 	return map[string]boundary{
 		// China.
 		"cn.control-exists":         exists,
@@ -52,9 +57,13 @@ func boundaries() map[string]boundary {
 		"cn.no-precheck":            precheck,
 		"cn.renewal-notice":         {disclosure("自动续费 ¥15/月"), disclosure("自动续费 ¥15")},
 		"cn.cancel-route-disclosed": {disclosure(cnFull), disclosure("到期按 ¥15/月 自动续费")},
-		"cn.disclosure-size":        {disclosureFont(12), disclosureFont(11.9)},
-		"cn.disclosure-contrast":    {disclosureContrast(4.5), disclosureContrast(4.49)},
-		"cn.effect":                 effectOK,
+		// China, sector rules (apps, internet TV).
+		"cn-sector.no-precheck":        precheck,
+		"cn-sector.easy-unsubscribe":   exists,
+		"cn-sector.unsubscribe-usable": usable,
+		"cn.disclosure-size":           {disclosureFont(12), disclosureFont(11.9)},
+		"cn.disclosure-contrast":       {disclosureContrast(4.5), disclosureContrast(4.49)},
+		"cn.effect":                    effectOK,
 
 		// Germany.
 		"de.button-exists":     exists,
@@ -66,21 +75,22 @@ func boundaries() map[string]boundary {
 		"de.confirmation-page": {present, noConfirm},
 		"de.one-hop":           oneScreen,
 		"de.confirm-label":     {confirmLabel("Jetzt kündigen"), confirmLabel("Kündigung absenden")},
+		"de.confirm-at-once":   {all(clicksToControl(1), clicksToDone(2)), all(clicksToControl(1), clicksToDone(3))},
 		"de.confirm-visible":   confirmSeen,
-		"de.confirm-no-offers": {offers(false), offers(true)},
+		"de.confirm-no-offers": noOffer,
 
 		// California.
 		"us-ca.control-exists":           exists,
 		"us-ca.control-usable":           usable,
-		"us-ca.control-in-account":       inAccount,
-		"us-ca.control-prominent":        visible,
 		"us-ca.no-harder-than-subscribe": noHarder,
 		"us-ca.no-extra-steps":           oneScreen,
 		"us-ca.offer-beside-cancel":      {all(offers(true), confirmVisible(true)), all(offers(true), confirmVisible(false))},
 		"us-ca.terms-disclosed":          usTerms,
-		"us-ca.terms-readable":           {disclosureFont(12), disclosureFont(11.9)},
-		"us-ca.no-precheck":              precheck,
-		"us-ca.effect":                   effectOK,
+		"us-ca.trial-price": {disclosure(trial + "$15 per month; cancel anytime."),
+			disclosure(trial + "billed monthly; cancel anytime.")},
+		"us-ca.terms-readable": {disclosureFont(12), disclosureFont(11.9)},
+		"us-ca.no-precheck":    precheck,
+		"us-ca.effect":         effectOK,
 
 		// United States, federal.
 		"us-ftc.simple-mechanism":         exists,
@@ -94,20 +104,36 @@ func boundaries() map[string]boundary {
 		"us-ftc-2024.terms-disclosed":     usTerms,
 		"us-ftc-2024.express-consent":     precheck,
 
+		// New York, Massachusetts, Minnesota.
+		"us-ny.terms-next-to-consent": {disclosure("Renews at $15 per month."), disclosure("Renews at $15.")},
+		"us-ny.how-to-cancel":         {disclosure("Renews at $15 per month; cancel in Account."), disclosure("Renews at $15 per month.")},
+		"us-ny.cancel-deadline": {disclosure("Renews at $15 per month; cancel before the renewal date."),
+			disclosure("Renews at $15 per month; cancel anytime.")},
+		"us-ma.control-exists":           exists,
+		"us-ma.control-usable":           usable,
+		"us-ma.simple":                   oneScreen,
+		"us-ma.no-harder-than-subscribe": noHarder,
+		"us-ma.trial-dates": {disclosure("Free trial until March 5, then $15 per month; cancel before March 5."),
+			disclosure(trial + "$15 per month; cancel before the trial ends.")},
+		"us-ma.effect":               effectOK,
+		"us-mn.no-offer-on-confirm":  noOffer,
+		"us-mn.no-retention-screens": oneScreen,
+
 		// European Union.
 		"eu.withdrawal-function":  exists,
 		"eu.withdrawal-label":     {controlLabel("Cancel"), controlLabel("Manage plan")},
 		"eu.withdrawal-prominent": visible,
 		"eu.confirm-step":         {present, noConfirm},
 		"eu.confirm-label":        {confirmLabel("Confirm withdrawal"), confirmLabel("Continue")},
+		"eu.ucpd-no-barriers":     noHarder,
 		"eu.dsa-no-harder":        noHarder,
 		"eu.two-clicks":           {all(clicksToControl(2), clicksToDone(3)), all(clicksToControl(2), clicksToDone(4))},
 
 		// United Kingdom.
+		"uk.false-cancellation":   effectOK,
 		"uk.key-information":      ukTerms,
 		"uk.end-online":           exists,
 		"uk.no-unnecessary-steps": oneScreen,
-		"uk.effect":               effectOK,
 
 		// WCAG.
 		"wcag.2.5.8": {all(controlBox(40, 24), targetSize("pass")), all(controlBox(40, 23.9), targetSize("fail"))},
@@ -123,6 +149,9 @@ func TestRulesEveryRuleAtItsBoundary(t *testing.T) {
 	for _, p := range packs {
 		for _, rule := range p.Rules {
 			seen[rule.ID] = true
+			if rule.Check == nil {
+				continue // not_measured: nothing to cross
+			}
 			b, ok := cases[rule.ID]
 			if !assert.True(t, ok, "rule %s has no boundary case", rule.ID) {
 				continue
@@ -178,4 +207,32 @@ func TestRulesLargeTextContrast(t *testing.T) {
 		v := verdictFor(t, packs, "wcag.1.4.3", base(contrast(c.ratio), fontPX(c.font)))
 		assert.Equal(t, c.want, v.Outcome, "contrast %v at %v px", c.ratio, c.font)
 	}
+}
+
+// A duty the engine cannot test is could_not_measure on every result, whatever it measured, and never moves a
+// score or fails a build.
+func TestRulesNotMeasuredNeverDecide(t *testing.T) {
+	packs := bundled(t)
+	n := 0
+	for _, p := range packs {
+		for _, rule := range p.Rules {
+			if rule.Check != nil {
+				continue
+			}
+			n++
+			for name, r := range map[string]*metrics.Result{"ok": base(), "no_control": base(notFound),
+				"blocked": base(blocked), "site_error": base(status(metrics.StatusSiteError, "down"))} {
+				v := verdictFor(t, []*Pack{p}, rule.ID, r)
+				assert.Equal(t, CouldNotMeasure, v.Outcome, "%s on %s", rule.ID, name)
+				assert.Empty(t, v.Metric, rule.ID)
+				if r.Status.CarriedOut() {
+					assert.Equal(t, "not measured by cancelpath: "+rule.NotMeasured, v.Message, rule.ID)
+				}
+				assert.False(t, FailsAt([]Verdict{v}, Info), rule.ID)
+			}
+			_, scores := Evaluate([]*Pack{p}, base())
+			assert.Equal(t, 100.0, scoreFor(t, scores, p.ID).Score, "%s lowers no score", rule.ID)
+		}
+	}
+	assert.GreaterOrEqual(t, n, 5, "de Abs. 3 and 4, the fields, eu Art. 11a(4), cn charge notices, …")
 }

@@ -29,15 +29,17 @@ func evaluateRule(p *Pack, rule *Rule, r *metrics.Result) Verdict {
 		Citation: rule.Citation, Basis: string(rule.Basis), BasisSource: rule.Source,
 		Jurisdiction: rule.Jurisdiction, RuleStatus: status, StatusNote: note,
 	}
-	if rule.Check == nil { // not_measured: listed for completeness, never tested
-		v.Outcome = CouldNotMeasure
-		v.Message = "not measured by cancelpath: " + rule.NotMeasured
-		return v
+	if rule.Check != nil {
+		v.Threshold, v.Metric = rule.Check.threshold(nil), firstMetric(rule.Check)
 	}
-	v.Threshold, v.Metric = rule.Check.threshold(nil), firstMetric(rule.Check)
 	if !r.Status.CarriedOut() {
 		v.Outcome = CouldNotMeasure
 		v.Message = statusExplanation(r)
+		return v
+	}
+	if rule.Check == nil { // not_measured: listed so the pack is complete, never tested
+		v.Outcome = CouldNotMeasure
+		v.Message = "not measured by cancelpath: " + rule.NotMeasured
 		return v
 	}
 	if rule.When != nil {

@@ -11,8 +11,13 @@ import (
 )
 
 func TestRulesBaseResultPassesEverything(t *testing.T) {
-	vs, scores := Evaluate(bundled(t), base())
+	packs := bundled(t)
+	vs, scores := Evaluate(packs, base())
 	for _, v := range vs {
+		if _, r, _ := Find(packs, v.RuleID); r.Check == nil {
+			assert.Equal(t, CouldNotMeasure, v.Outcome, "%s is not measured, ever", v.RuleID)
+			continue
+		}
 		assert.Contains(t, []Outcome{Pass, NotApplicable}, v.Outcome, "%s: %s", v.RuleID, v.Message)
 	}
 	for _, s := range scores {
@@ -180,15 +185,17 @@ func TestRulesWhenMakesARuleNotApplicable(t *testing.T) {
 
 func TestRulesExplanationOfAFailure(t *testing.T) {
 	packs := bundled(t)
+	const art18 = "《网络交易监督管理办法》第十八条（总局令第37号公布，根据2025年3月18日总局令第101号修订）"
 	v := verdictFor(t, packs, "cn.clicks-to-control", base(clicksToControl(5)))
 	assert.Equal(t, Verdict{
 		RuleID: "cn.clicks-to-control", Pack: "cn", Title: "到达取消控件不超过 3 次点击", Severity: Major, Weight: 4,
 		Outcome: Fail, Metric: "clicks_to_control", Measured: "5", Threshold: "<= 3",
-		Citation: "《网络交易监督管理办法》第十八条", Basis: "interpretation",
+		Citation: art18, Basis: "interpretation",
 		BasisSource: "本工具对“简便”的解释：法律没有规定点击次数；3 次 = 我的 → 会员/自动续费 → 取消。",
-		Message:     "clicks_to_control is 5; 《网络交易监督管理办法》第十八条 requires clicks_to_control <= 3",
+		Message:     "clicks_to_control is 5; " + art18 + " requires clicks_to_control <= 3",
 		StepPhase:   "cancel", StepIndex: ip(0), StepLine: 16, Screenshot: "shots/cancel-0.png",
-		Jurisdiction: "cn", RuleStatus: StatusInForce, StatusNote: "in force since 2021-05-01",
+		Jurisdiction: "cn", RuleStatus: StatusInForce,
+		StatusNote: "in force on 2026-11-01, since 2021-05-01; pack checked 2026-12-04",
 	}, v)
 
 	// A comparison with another metric shows that metric's value too.
@@ -211,7 +218,7 @@ func TestRulesExplanationOfAFailure(t *testing.T) {
 	assert.Equal(t, Fail, v.Outcome)
 	assert.Equal(t, "control_min_side, control_target_size", v.Metric)
 	assert.Equal(t, `control_min_side=12, control_target_size="fail"`, v.Measured)
-	assert.Equal(t, `control_min_side >= 24 or control_target_size == "pass_spacing"`, v.Threshold)
+	assert.Equal(t, `control_min_side >= 24 or control_target_size matches /^pass_(spacing|inline)$/`, v.Threshold)
 
 	v = verdictFor(t, packs, "cn.effect", base(effect(false)))
 	assert.Equal(t, "effect", v.StepPhase)
@@ -232,20 +239,42 @@ func TestRulesRuleStatusAtMeasurementTime(t *testing.T) {
 		want      Status
 		note      string
 	}{
-		{"eu.withdrawal-function", "2026-06-18", StatusNotYetInForce, "applies from 2026-06-19, after this measurement"},
-		{"eu.withdrawal-function", "2026-06-19", StatusInForce, "applies from 2026-06-19"},
-		{"cn.cancel-route-disclosed", "2026-04-09", StatusNotYetInForce, "applies from 2026-04-10, after this measurement"},
-		{"cn.cancel-route-disclosed", "2026-04-10", StatusInForce, "in force since 2026-04-10"},
-		{"us-ftc-2024.as-easy-as-signup", "2026-11-01", StatusVacated, "vacated 2025-07-08"},
-		{"uk.effect", "2026-11-01", StatusNotYetInForce, "not yet in force (expected 2027)"},
+		{"eu.withdrawal-function", "2026-06-18", StatusNotYetInForce, "not yet in force on 2026-06-18, applies from 2026-06-19"},
+		{"eu.withdrawal-function", "2026-06-19", StatusInForce, "in force on 2026-06-19, applies from 2026-06-19"},
+		{"cn.cancel-route-disclosed", "2026-04-09", StatusNotYetInForce, "not yet in force on 2026-04-09, applies from 2026-04-10"},
+		{"cn.cancel-route-disclosed", "2026-04-10", StatusInForce, "in force on 2026-04-10, applies from 2026-04-10"},
+		{"cn.clicks-to-control", "2027-03-01", StatusInForce, "in force on 2027-03-01, since 2021-05-01"},
+		{"eu.ucpd-no-barriers", "2026-11-01", StatusInForce, "in force on 2026-11-01"},
+		{"us-ftc-2024.as-easy-as-signup", "2026-11-01", StatusVacated, "vacated on 2026-11-01, since 2025-07-08"},
+		{"us-ftc-2024.as-easy-as-signup", "2025-03-01", StatusVacated, "vacated 2025-07-08, after this run on 2025-03-01: reported for reference"},
+		{"uk.false-cancellation", "2025-04-05", StatusNotYetInForce, "not yet in force on 2025-04-05, since 2025-04-06"},
+		{"uk.false-cancellation", "2026-11-01", StatusInForce, "in force on 2026-11-01, since 2025-04-06"},
+		// Announced, day not set: a 2027 run of this pack still says what was known when it was checked.
+		{"uk.key-information", "2026-11-01", StatusNotYetInForce, "announced, not in force on 2026-11-01, expected 2027-01"},
+		{"uk.key-information", "2027-02-01", StatusNotYetInForce, "announced, not in force on 2027-02-01, expected 2027-01"},
+		{"us-ny.cancel-deadline", "2025-11-04", StatusNotYetInForce, "not yet in force on 2025-11-04, applies from 2025-11-05"},
+		{"us-ma.trial-dates", "2025-09-02", StatusInForce, "in force on 2025-09-02, applies from 2025-09-02"},
 	} {
 		v := verdictFor(t, packs, c.rule, base(at(c.day)))
 		assert.Equal(t, c.want, v.RuleStatus, "%s on %s", c.rule, c.day)
-		assert.Equal(t, c.note, v.StatusNote, "%s on %s", c.rule, c.day)
+		// Every note names the run's day and the day the pack was last checked.
+		assert.Equal(t, c.note+"; pack checked 2026-12-04", v.StatusNote, "%s on %s", c.rule, c.day)
 	}
-	// A result without a start time is judged as if every dated rule applied.
+	// A result without a start time is judged as if every dated rule applied, and says it had no date.
 	v := verdictFor(t, packs, "eu.withdrawal-function", base(func(r *metrics.Result) { r.StartedAt = time.Time{} }))
 	assert.Equal(t, StatusInForce, v.RuleStatus)
+	assert.Equal(t, "applies from 2026-06-19, the result has no date; pack checked 2026-12-04", v.StatusNote)
+
+	// The day is the run's in UTC, whatever the zone it was recorded in.
+	late := time.Date(2026, 4, 10, 7, 30, 0, 0, time.FixedZone("CST", 8*3600)) // 2026-04-09 23:30 UTC
+	v = verdictFor(t, packs, "cn.cancel-route-disclosed", base(func(r *metrics.Result) { r.StartedAt = late }))
+	assert.Equal(t, StatusNotYetInForce, v.RuleStatus)
+
+	// A user's pack without a checked date says nothing about it.
+	user, err := LoadPackFile("testdata/good.yaml")
+	require.NoError(t, err)
+	v = verdictFor(t, []*Pack{user}, "acme.few-clicks", base(at("2026-11-01")))
+	assert.Equal(t, "in force on 2026-11-01, since 2025-01-01", v.StatusNote)
 }
 
 func TestRulesControlOnSiteNeedsTheLandingPage(t *testing.T) {

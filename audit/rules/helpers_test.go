@@ -40,7 +40,8 @@ func base(mods ...mod) *metrics.Result {
 			URL: "https://shop.example/account/cancel"},
 		Subscribe: &metrics.Subscribe{
 			Status: metrics.StatusOK, ClicksToSubscribe: ip(2), AutorenewPrechecked: bp(false),
-			DisclosureText:   "到期按 ¥15/月 自动续费，可随时在“我的”取消。Renews at $15 per month; cancel anytime.",
+			DisclosureText: "到期按 ¥15/月 自动续费，可随时在“我的”取消。Renews at $15 per month; cancel anytime " +
+				"before the renewal date in Account.",
 			DisclosureFontPX: 14, DisclosureContrast: 7,
 		},
 		Effect: &metrics.Effect{Passed: true},
