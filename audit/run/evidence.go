@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"time"
 
 	"github.com/go-rod/rod/lib/proto"
 
@@ -23,7 +22,7 @@ func (s *session) shot(ctx context.Context, name string, box *metrics.Box) strin
 	if r.evRel == "" || s.gone != nil {
 		return ""
 	}
-	defer chargeSince(ctx, time.Now()) // evidence is the engine's time, not the site's
+	defer engineWork(ctx)() // evidence is the engine's time, not the site's
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opt.Timing.Screenshot)
 	defer cancel()
 	p := s.page(ctx)

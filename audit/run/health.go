@@ -73,7 +73,7 @@ func (s *session) alive(ctx context.Context, span time.Duration) (answered, cras
 // stepContext bounds one step by its timeout in the site's time (see stepClock) and ends it at once when
 // the page's renderer goes away.
 func (s *session) stepContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	c := newStepClock(ctx, d)
+	c := newStepClock(ctx, d, s.r.opt.Timing.livenessSpan(d), s.r.opt.Timing.Look)
 	go func() {
 		select {
 		case <-s.bc.Lost():

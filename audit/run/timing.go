@@ -23,6 +23,9 @@ type Timing struct {
 	Screenshot, Snapshot time.Duration
 	// Info bounds small reads made for a reason or a record (the page's URL, what it shows).
 	Info time.Duration
+	// Look is what one piece of the engine's own work (a look through the probe, a screenshot) costs on an
+	// idle machine; what it takes beyond that is given back to the step (see stepClock).
+	Look time.Duration
 }
 
 // DefaultTiming is the engine's timing when Options.Timing is zero.
@@ -35,6 +38,7 @@ var DefaultTiming = Timing{
 	Screenshot:  3 * time.Second,
 	Snapshot:    5 * time.Second,
 	Info:        2 * time.Second,
+	Look:        100 * time.Millisecond,
 }
 
 // withDefaults fills every zero field from DefaultTiming.
@@ -53,6 +57,7 @@ func (t Timing) withDefaults() Timing {
 	set(&t.Screenshot, d.Screenshot)
 	set(&t.Snapshot, d.Snapshot)
 	set(&t.Info, d.Info)
+	set(&t.Look, d.Look)
 	return t
 }
 
