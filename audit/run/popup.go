@@ -36,6 +36,11 @@ func (s *session) followPopup(ctx context.Context, c *scenario.Condition) bool {
 			return true
 		}
 	}
+	if len(popups) > 0 {
+		// The flow's own tab stays where it is, in front again: a tab behind a popup gets no frames, so its
+		// animation-frame callbacks (a menu that opens on the next frame) would never run.
+		s.front(ctx)
+	}
 	return false
 }
 

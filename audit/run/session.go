@@ -169,8 +169,8 @@ func isControlAhead(steps []scenario.Step, i int) bool {
 }
 
 // judge says what a failed step means for the run: its status and its reason. A definite signal decides
-// first (the error's own type: a net error, a crash, a blocked or out-of-reach target); then the scenario's
-// deadline; then whether the page still answers at all (health); then what the page showed. Only a wait
+// first (the error's own type: a net error, a crash, a blocked or out-of-reach target); then whether the
+// page still answers at all (health); then the scenario's deadline; then what the page showed. Only a wait
 // for the control's screen that ran out on a live, whole page of the site itself, with nothing left out of
 // reach, is no_control. controlAhead: the step is the control, or only waits stand before it.
 func (s *session) judge(ctx context.Context, err error, step time.Duration, phase string, controlAhead bool) (metrics.Status, string) {
@@ -181,15 +181,12 @@ func (s *session) judge(ctx context.Context, err error, step time.Duration, phas
 		}
 		return s.inPhase(phase, st, msg)
 	}
-	if ctx.Err() != nil {
-		if s.bc.Crashed() {
-			s.gone = errCrashed
-			return s.inPhase(phase, metrics.StatusSiteError, errCrashed.Error())
-		}
-		return metrics.StatusError, fmt.Sprintf("scenario deadline of %s exceeded (%s)", s.r.sc.Timeouts.Scenario, msg)
-	}
+	// A page found crashed or frozen is the reason even when the scenario's deadline passed meanwhile.
 	if gone := s.health(ctx, step); gone != nil {
 		return s.inPhase(phase, metrics.StatusSiteError, gone.Error())
+	}
+	if ctx.Err() != nil {
+		return metrics.StatusError, fmt.Sprintf("scenario deadline of %s exceeded (%s)", s.r.sc.Timeouts.Scenario, msg)
 	}
 	if trouble := s.pageTrouble(ctx); trouble != nil {
 		return s.inPhase(phase, classify(trouble), trouble.Error())

@@ -191,7 +191,7 @@ func (d *decoder) modifiers(st *Step, f map[string]field, path string, cancel bo
 		}
 	}
 	if st.Control && st.Optional {
-		d.errorf(f["optional"].key, join(path, "optional"), "the cancel control cannot be optional: a missing control is the finding (not_found)")
+		d.errorf(f["optional"].key, join(path, "optional"), "the cancel control cannot be optional: a missing control is the finding (no_control)")
 	}
 	if st.Secret && st.Value != "" {
 		d.secrets = append(d.secrets, st.Value)

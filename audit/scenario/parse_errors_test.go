@@ -115,6 +115,13 @@ done: 已关闭
 		{"unknown jurisdiction", strings.Replace(base, "[cn]", "[cn, us]", 1), Options{}, []wantErr{
 			{3, "jurisdictions[1]", `unknown jurisdiction "us": did you mean "uk"?`},
 		}},
+		{"jurisdiction of no pack loaded", strings.Replace(base, "[cn]", "[fr]", 1), Options{}, []wantErr{
+			{3, "jurisdictions[0]", `unknown jurisdiction "fr": expected one of cn, de, eu, uk, us-ca, us-ftc, us-ma, us-mn, us-ny`},
+		}},
+		{"jurisdictions of the packs loaded", strings.Replace(base, "[cn]", "[cn, fr]", 1),
+			Options{Jurisdictions: []string{"fr", "us-ny"}}, []wantErr{
+				{3, "jurisdictions[0]", `unknown jurisdiction "cn": expected one of fr, us-ny`},
+			}},
 		{"jurisdiction listed twice", strings.Replace(base, "[cn]", "[cn, cn]", 1), Options{}, []wantErr{
 			{3, "jurisdictions[1]", "listed twice"},
 		}},
@@ -407,4 +414,17 @@ func TestTooManyErrors(t *testing.T) {
 	last := list[len(list)-1]
 	assert.Equal(t, "too many errors: 51 more from here on are not shown", last.Msg)
 	assert.Equal(t, 8+maxErrors-1, last.Line)
+}
+
+// The jurisdictions a scenario may name are those of the rule packs loaded: the bundled ones by default (a
+// state pack such as us-ny among them), or whatever Options.Jurisdictions lists (a user's fr pack).
+func TestParseJurisdictionsFromThePacks(t *testing.T) {
+	s, err := Parse("s.yaml", []byte(strings.Replace(base, "[cn]", "[us-ny, us-ftc]", 1)), Options{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"us-ny", "us-ftc"}, s.Jurisdictions)
+
+	s, err = Parse("s.yaml", []byte(strings.Replace(base, "[cn]", "[fr]", 1)),
+		Options{Jurisdictions: append(DefaultJurisdictions(), "fr")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"fr"}, s.Jurisdictions)
 }
