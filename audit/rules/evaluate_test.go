@@ -265,11 +265,6 @@ func TestRulesRuleStatusAtMeasurementTime(t *testing.T) {
 	assert.Equal(t, StatusInForce, v.RuleStatus)
 	assert.Equal(t, "applies from 2026-06-19, the result has no date; pack checked 2026-12-04", v.StatusNote)
 
-	// The day is the run's in UTC, whatever the zone it was recorded in.
-	late := time.Date(2026, 4, 10, 7, 30, 0, 0, time.FixedZone("CST", 8*3600)) // 2026-04-09 23:30 UTC
-	v = verdictFor(t, packs, "cn.cancel-route-disclosed", base(func(r *metrics.Result) { r.StartedAt = late }))
-	assert.Equal(t, StatusNotYetInForce, v.RuleStatus)
-
 	// A user's pack without a checked date says nothing about it.
 	user, err := LoadPackFile("testdata/good.yaml")
 	require.NoError(t, err)

@@ -390,7 +390,7 @@ func (l *loader) rule(n *yaml.Node, field string, p *Pack) *Rule {
 			r.Cap = &f
 		}
 	}
-	if hasNM {
+	if hasNM && !hasCheck {
 		l.notMeasured(r, m, field)
 	}
 	return r

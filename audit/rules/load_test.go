@@ -21,24 +21,44 @@ func TestRulesBundledPacksLoad(t *testing.T) {
 			assert.True(t, strings.HasPrefix(r.ID, p.ID+"."), "rule %s is named after its pack", r.ID)
 			assert.NotEmpty(t, r.Citation, r.ID)
 			assert.NotEmpty(t, r.Requirement, r.ID)
-			// Weight 0 only for a gate: a rule whose failure caps the score without moving it otherwise.
+			// Weight 0 only for a gate (a rule whose failure caps the score without moving it otherwise) or a
+			// hint (info: a reading too uncertain to score, a duty not measured).
 			if r.Weight == 0 {
-				assert.NotNil(t, r.Cap, "%s weighs nothing and caps nothing", r.ID)
+				assert.True(t, r.Cap != nil || r.Severity == Info, "%s weighs nothing and caps nothing", r.ID)
 			} else {
 				assert.Positive(t, r.Weight, r.ID)
 			}
 		}
 	}
-	assert.Equal(t, []string{"cn", "de", "eu", "uk", "us-ca", "us-ftc", "us-ftc-2024", "wcag"}, ids)
+	assert.Equal(t, []string{"cn", "cn-sector", "de", "eu", "uk", "us-ca", "us-ftc", "us-ftc-2024", "us-ma", "us-mn",
+		"us-ny", "wcag"}, ids)
 
-	// The statuses the issue asks for.
+	// The statuses the issues ask for.
 	assert.Equal(t, StatusVacated, pack(t, packs, "us-ftc-2024").Status)
-	assert.Equal(t, StatusNotYetInForce, pack(t, packs, "uk").Status)
+	assert.Contains(t, pack(t, packs, "us-ftc-2024").Description, "2026-03-11", "the advance notice")
+	uk := pack(t, packs, "uk")
+	assert.Equal(t, StatusInForce, uk.Status, "Part 4 Chapter 1 applies now")
+	assert.Equal(t, "2025-04-06", uk.Since)
+	for _, id := range []string{"uk.key-information", "uk.end-online", "uk.no-unnecessary-steps"} {
+		assert.Equal(t, StatusNotYetInForce, uk.Rule(id).Status, "%s: Chapter 2 is announced for 2027", id)
+		assert.Equal(t, "2027-01", uk.Rule(id).Since, id)
+	}
 	cn := pack(t, packs, "cn")
-	assert.Equal(t, "2026-04-10", cn.Rule("cn.cancel-route-disclosed").Since, "互联网平台价格行为规则")
+	for _, id := range []string{"cn.cancel-route-disclosed", "cn.charge-notices"} {
+		assert.Equal(t, "2026-04-10", cn.Rule(id).Since, "%s: 互联网平台价格行为规则", id)
+	}
+	assert.NotContains(t, cn.Rule("cn.control-exists").Requirement, "五日", "Art. 18 as amended in 2025")
+	assert.Contains(t, cn.Rule("cn.no-precheck").Citation, "工信部信管函〔2023〕26号")
+	assert.NotContains(t, cn.Rule("cn.no-precheck").Citation, "电子商务法")
+	assert.Equal(t, SelectNever, pack(t, packs, "cn-sector").Default, "sector rules bind their sector only")
 	eu := pack(t, packs, "eu")
 	assert.Equal(t, StatusAppliesFrom, eu.Rule("eu.withdrawal-function").Status)
 	assert.Equal(t, "2026-06-19", eu.Rule("eu.withdrawal-function").Since)
+	assert.Empty(t, eu.Since, "the pack's rules are not the DSA's date")
+	for id, since := range map[string]string{"us-ny": "2025-11-05", "us-ma": "2025-09-02", "us-mn": "2025-01-01"} {
+		assert.Equal(t, StatusAppliesFrom, pack(t, packs, id).Status, id)
+		assert.Equal(t, since, pack(t, packs, id).Since, id)
+	}
 	// Click and level thresholds are interpretation, never law.
 	for _, id := range []string{"cn.clicks-to-control", "cn.levels-to-control", "cn.not-buried", "cn.clicks-to-done"} {
 		assert.Equal(t, BasisInterpretation, cn.Rule(id).Basis, id)
@@ -65,8 +85,8 @@ func TestRulesLoadPackFileErrors(t *testing.T) {
 		{"unknown-key.yaml", []string{
 			"testdata/unknown-key.yaml:6: rules[0].weight: missing (required)",
 			"testdata/unknown-key.yaml:14: rules[0].weigth: unknown key (did you mean weight?); valid keys: id, title, " +
-				"jurisdiction, citation, requirement, quote, status, since, basis, source, note, check, when, " +
-				"severity, weight, cap",
+				"jurisdiction, citation, requirement, quote, status, since, basis, source, note, unverified, " +
+				"not_measured, check, when, severity, weight, cap",
 		}},
 		{"unknown-metric.yaml", []string{
 			`testdata/unknown-metric.yaml:13: rules[0].check.metric: unknown metric "clicks_to_cancel"; ` +
@@ -115,12 +135,26 @@ func TestRulesParsePackRejects(t *testing.T) {
 	const head = "id: x\ntitle: X\njurisdiction: cn\nstatus: in_force\n"
 	const rule = "rules:\n  - id: x.a\n    title: A\n    citation: C\n    requirement: R\n    quote: paraphrase\n" +
 		"    basis: law\n    severity: minor\n    weight: 1\n"
+	const nm = "rules:\n  - id: x.a\n    title: A\n    citation: C\n    requirement: R\n    quote: paraphrase\n" +
+		"    basis: law\n    not_measured: sent by e-mail\n"
 	for _, c := range []struct{ name, yaml, want string }{
 		{"not yaml", "id: [", "p.yaml:1: (yaml): did not find expected node content"},
 		{"empty", "", "p.yaml:1: (file): empty pack file"},
 		{"no rules", head, "p.yaml:1: rules: missing (required)"},
 		{"empty rules", head + "rules: []\n", "p.yaml:5: rules: must be a non-empty list of rules"},
-		{"no check", head + rule, "p.yaml:6: rules[0].check: missing (required)"},
+		{"no check", head + rule, "p.yaml:6: rules[0].check: missing (required; or not_measured: why the engine cannot test this)"},
+		{"check and not_measured", head + rule + "    not_measured: e-mail\n    check: {metric: waits, op: '==', value: 0}\n",
+			"p.yaml:15: rules[0].check: give check or not_measured, not both"},
+		{"not_measured that weighs", head + nm + "    severity: info\n    weight: 2\n",
+			"p.yaml:14: rules[0].weight: must be 0: a not_measured rule is always could_not_measure and must not lower a score"},
+		{"not_measured above info", head + nm + "    severity: major\n    weight: 0\n",
+			"p.yaml:13: rules[0].severity: must be info: a not_measured rule is always could_not_measure"},
+		{"not_measured with a cap", head + nm + "    severity: info\n    weight: 0\n    cap: 49\n",
+			"p.yaml:15: rules[0].cap: not used: a not_measured rule is always could_not_measure"},
+		{"not_measured with when", head + nm + "    severity: info\n    weight: 0\n    when: {metric: waits, op: '==', value: 0}\n",
+			"p.yaml:15: rules[0].when: not used: a not_measured rule is always could_not_measure"},
+		{"bad checked", "id: x\ntitle: X\njurisdiction: cn\nstatus: in_force\nchecked: December 2026\n" + rule +
+			"    check: {metric: waits, op: '==', value: 0}\n", `p.yaml:5: checked: "December 2026" is not a date (YYYY-MM-DD)`},
 		{"duplicate key", head + "title: Y\n" + rule + "    check: {metric: waits, op: '==', value: 0}\n",
 			"p.yaml:5: title: duplicate key (first at line 2)"},
 		{"value and value_metric", head + rule + "    check: {metric: waits, op: '<=', value: 1, value_metric: dialogs}\n",
@@ -164,9 +198,12 @@ func TestRulesSelect(t *testing.T) {
 		{"cn scenario", nil, []string{"cn"}, []string{"cn", "wcag"}},
 		{"de and eu", nil, []string{"eu", "de"}, []string{"de", "eu", "wcag"}},
 		{"us-ftc: not the vacated rule", nil, []string{"us-ftc"}, []string{"us-ftc", "wcag"}},
-		{"uk: not yet in force", nil, []string{"uk"}, []string{"wcag"}},
+		{"uk: what applies now", nil, []string{"uk"}, []string{"uk", "wcag"}},
+		{"new york", nil, []string{"us-ny", "us-ftc"}, []string{"us-ftc", "us-ny", "wcag"}},
+		{"cn: not the sector rules", nil, []string{"cn"}, []string{"cn", "wcag"}},
+		{"cn with the sector rules", []string{"default", "cn-sector"}, []string{"cn"}, []string{"cn", "wcag", "cn-sector"}},
 		{"explicit, in the order given", []string{"us-ftc-2024", "cn"}, []string{"de"}, []string{"us-ftc-2024", "cn"}},
-		{"default plus a reference pack", []string{"default", "uk", "cn"}, []string{"cn"}, []string{"cn", "wcag", "uk"}},
+		{"default plus a reference pack", []string{"default", "us-ftc-2024", "cn"}, []string{"cn"}, []string{"cn", "wcag", "us-ftc-2024"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := Select(packs, c.ids, c.juris)
@@ -176,7 +213,7 @@ func TestRulesSelect(t *testing.T) {
 	}
 
 	_, err := Select(packs, []string{"cn", "fr"}, nil)
-	require.EqualError(t, err, `unknown rule pack "fr"; valid packs: default, cn, de, eu, uk, us-ca, us-ftc, us-ftc-2024, wcag`)
+	require.EqualError(t, err, `unknown rule pack "fr"; valid packs: default, cn, cn-sector, de, eu, uk, us-ca, us-ftc, us-ftc-2024, us-ma, us-mn, us-ny, wcag`)
 
 	user, err := LoadPackFile("testdata/good.yaml")
 	require.NoError(t, err)
@@ -203,7 +240,7 @@ func TestRulesFind(t *testing.T) {
 	assert.Equal(t, "de.no-login", r.ID)
 
 	_, _, err = Find(packs, "de.nope")
-	require.EqualError(t, err, `no rule pack or rule "de.nope"; packs: cn, de, eu, uk, us-ca, us-ftc, us-ftc-2024, wcag`)
+	require.EqualError(t, err, `no rule pack or rule "de.nope"; packs: cn, cn-sector, de, eu, uk, us-ca, us-ftc, us-ftc-2024, us-ma, us-mn, us-ny, wcag`)
 }
 
 func TestRulesReadmeListsEveryMetric(t *testing.T) {
@@ -212,4 +249,32 @@ func TestRulesReadmeListsEveryMetric(t *testing.T) {
 	for _, name := range MetricNames() {
 		assert.Contains(t, string(b), "`"+name+"`", "README.md documents %s", name)
 	}
+}
+
+// A pack says when it was checked; a rule can say what of it is unverified, or that no browser run can test it.
+func TestRulesParsePackCheckedUnverifiedNotMeasured(t *testing.T) {
+	p, err := ParsePack([]byte(`id: fr
+title: France
+jurisdiction: fr
+status: in_force
+checked: 2026-12-04
+rules:
+  - id: fr.confirmation
+    title: Confirmation par courriel
+    citation: Code de la consommation (article non vérifié)
+    requirement: Le professionnel confirme la résiliation.
+    quote: paraphrase
+    unverified: the article number
+    basis: law
+    not_measured: the confirmation arrives by e-mail
+    severity: info
+    weight: 0
+`), "fr.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, "2026-12-04", p.Checked)
+	r := p.Rules[0]
+	assert.Equal(t, "the article number", r.Unverified)
+	assert.Equal(t, "the confirmation arrives by e-mail", r.NotMeasured)
+	assert.Nil(t, r.Check)
+	assert.Equal(t, []string{"fr"}, Jurisdictions([]*Pack{p}))
 }

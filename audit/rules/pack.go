@@ -1,8 +1,6 @@
 package rules
 
-import (
-	"time"
-)
+import "time"
 
 // Status is a rule's or a pack's legal status, as the pack file declares it.
 type Status string

@@ -89,11 +89,14 @@ func TestRulesReferencePackScoreIsNotCounted(t *testing.T) {
 	ftc := scoreFor(t, scores, "us-ftc-2024")
 	assert.False(t, ftc.Counted, "vacated")
 	assert.Equal(t, 77.3, ftc.Score, "scored over all its rules for reference: 17 of 22")
-	assert.False(t, scoreFor(t, scores, "uk").Counted, "not yet in force")
+	// uk counts only what applies now (Part 4 Chapter 1); its Chapter 2 rules, announced for 2027, are left out.
+	uk := scoreFor(t, scores, "uk")
+	assert.True(t, uk.Counted)
+	assert.Equal(t, 8.0, uk.Weight, "uk.false-cancellation alone; uk.order-button is not measured and weighs 0")
 	assert.True(t, scoreFor(t, scores, "cn").Counted)
 
 	o, g := Overall(scores)
-	assert.Equal(t, 100.0, o, "only cn counts")
+	assert.Equal(t, 100.0, o, "cn and uk count; the vacated pack does not")
 	assert.Equal(t, "A", g)
 }
 

@@ -132,7 +132,10 @@ func writePack(w io.Writer, p *rules.Pack) error {
 	rows := make([][]string, 0, len(p.Rules))
 	unverified := false
 	for _, r := range p.Rules {
-		check := ruleCheck(r)
+		check := "not measured"
+		if r.Check != nil {
+			check = r.Check.String()
+		}
 		if r.When != nil {
 			check += "  (when " + r.When.String() + ")"
 		}
