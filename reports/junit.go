@@ -17,7 +17,7 @@ import (
 //   - fail → <failure> (type = severity); a failure of a rule not in force is <skipped> instead, so that
 //     a vacated rule never fails a build;
 //   - could_not_measure → <error>: the check did not run, which never counts as a pass;
-//   - not_applicable → <skipped>;
+//   - not_applicable → <skipped>, and so is a rule no browser run can test (not_measured);
 //   - the run test case fails for no_control, blocked and failed (findings about the site's path) and errors
 //     for out_of_reach, site_error and error (the run was not carried out: nothing was measured).
 
@@ -184,6 +184,10 @@ func junitVerdictCase(e *Entry, v *rules.Verdict, key string) junitCase {
 		}
 		c.Failure = &junitProblem{Message: summary, Type: string(v.Severity), Text: verdictDetails(v)}
 	case rules.CouldNotMeasure:
+		if v.NotMeasured { // a duty outside the browser: nothing went wrong, nothing was tested
+			c.Skipped = &junitSkipped{Message: Clean(v.Message)}
+			break
+		}
 		c.Error = &junitProblem{Message: "could not measure: " + summary, Type: string(rules.CouldNotMeasure), Text: verdictDetails(v)}
 	case rules.NotApplicable:
 		c.Skipped = &junitSkipped{Message: "not applicable: " + Clean(v.Message)}

@@ -38,7 +38,7 @@ func evaluateRule(p *Pack, rule *Rule, r *metrics.Result) Verdict {
 		return v
 	}
 	if rule.Check == nil { // not_measured: listed so the pack is complete, never tested
-		v.Outcome = CouldNotMeasure
+		v.Outcome, v.NotMeasured = CouldNotMeasure, true
 		v.Message = "not measured by cancelpath: " + rule.NotMeasured
 		return v
 	}

@@ -36,6 +36,9 @@ type Verdict struct {
 	Citation  string `json:"citation"`
 	Basis     string `json:"basis"` // "law" or "interpretation" ("standard" for WCAG criteria)
 	Message   string `json:"message,omitempty"`
+	// NotMeasured: the rule states a duty no browser run can test (a reminder e-mail, a notice before each
+	// charge); it is listed so the pack is complete, and its outcome is always could_not_measure.
+	NotMeasured bool `json:"not_measured,omitempty"`
 	// Step points at the step (phase/index) where the measurement was taken, when there is one.
 	StepPhase string `json:"step_phase,omitempty"`
 	StepIndex *int   `json:"step_index,omitempty"`
