@@ -291,7 +291,7 @@ func metricTable() []Metric {
 				return some(numv(math.Min(c.Box.Width, c.Box.Height)))
 			})},
 		{Name: "control_target_size", Type: TypeString, at: atControl, section: secControl,
-			Doc: "the engine's WCAG 2.5.8 verdict: pass (>= 24x24), pass_spacing (smaller, 24 px circle clear), fail",
+			Doc: "the engine's WCAG 2.5.8 verdict, as axe-core's target-size rule decides it: pass (uncovered part >= 24x24), pass_spacing (smaller, 24 px circle clear), pass_inline (in a sentence), fail",
 			get: control(func(c *metrics.Control) (Value, bool) { return nonEmpty(c.TargetSize) })},
 		{Name: "control_in_viewport_on_arrival", Type: TypeBool, at: atControl, section: secControl,
 			Doc: "the cancel control was fully inside the viewport before any scrolling",
