@@ -13,11 +13,12 @@ import (
 
 var (
 	topKeys = []string{"site", "id", "url", "jurisdictions", "devices", "allow_hosts", "timeouts", "login",
-		"session", "start", "check_without_login", "cancel", "done", "effect", "subscribe", "mask_fields"}
-	requiredKeys  = []string{"site", "url", "jurisdictions", "cancel", "done"}
+		"session", "start", "check_without_login", "before_cancel", "cancel", "done", "dead_end", "effect",
+		"subscribe", "mask_fields"}
+	requiredKeys  = []string{"site", "url", "jurisdictions", "cancel"}
 	devices       = []string{Desktop, Mobile}
 	timeoutKeys   = []string{"step", "scenario"}
-	subscribeKeys = []string{"steps", "autorenew", "disclosure", "until_payment"}
+	subscribeKeys = []string{"before", "steps", "autorenew", "disclosure", "until_payment", "devices"}
 )
 
 // scenario decodes the document's root mapping. It always returns a Scenario; d.errs says whether it is
@@ -82,13 +83,28 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 	if n := val("check_without_login"); n != nil {
 		s.CheckWithoutLogin, _ = d.boolean(n, "check_without_login")
 	}
+	d.devices = s.Devices
+	if n := val("before_cancel"); n != nil {
+		s.BeforeCancel = d.steps(n, "before_cancel", false)
+	}
+	_, deadEnd := f["dead_end"]
 	if n := val("cancel"); n != nil {
 		before := len(d.errs)
 		s.Cancel = d.steps(n, "cancel", true)
-		d.oneControl(n, len(s.Cancel), len(d.errs) > before)
+		d.oneControl(n, len(s.Cancel), len(d.errs) > before, deadEnd)
 	}
 	if n := val("done"); n != nil {
 		s.Done = d.condition(n, "done")
+	}
+	switch done, hasDone := f["done"]; {
+	case deadEnd && hasDone:
+		d.errorf(done.key, "done", "done and dead_end are alternatives: a dead end has no done state (line %d has dead_end)", f["dead_end"].key.Line)
+	case !deadEnd && !hasDone && !d.opts.AllowMissingCancel:
+		d.errorf(root, "done", "missing: every scenario needs done (or dead_end, for a site without a cancel control; see scenarios/FORMAT.md)")
+	}
+	if n := val("dead_end"); n != nil {
+		c := d.condition(n, "dead_end")
+		s.DeadEnd = &c
 	}
 	if n := val("effect"); n != nil {
 		s.Effect = d.steps(n, "effect", false)
@@ -215,12 +231,15 @@ func (d *decoder) session(n *yaml.Node) string {
 // oneControl reports a cancel list without exactly one control step (d.controls holds the control: true
 // keys found while decoding it). A missing control is not reported when some step was broken: the
 // control may be on that step.
-func (d *decoder) oneControl(n *yaml.Node, steps int, broken bool) {
+func (d *decoder) oneControl(n *yaml.Node, steps int, broken, deadEnd bool) {
 	switch {
 	case steps == 0 && n.Kind == yaml.SequenceNode:
 		d.errorf(n, "cancel", "must list at least one step")
-	case steps > 0 && len(d.controls) == 0 && !broken:
-		d.errorf(n, "cancel", "no step has control: true: mark the one click on the cancel control")
+	case deadEnd && len(d.controls) > 0:
+		d.errorf(d.controls[0].node, d.controls[0].path, "a dead end has no cancel control: remove control: true, or remove dead_end")
+		return
+	case steps > 0 && len(d.controls) == 0 && !broken && !deadEnd:
+		d.errorf(n, "cancel", "no step has control: true: mark the one click on the cancel control (or declare dead_end for a site without one)")
 	}
 	for _, c := range d.controls[min(1, len(d.controls)):] {
 		d.errorf(c.node, c.path, "a second step has control: true (the first is at line %d): exactly one step is the cancel control", d.controls[0].node.Line)
@@ -233,6 +252,12 @@ func (d *decoder) subscribe(n *yaml.Node, path string) *Subscribe {
 		return nil
 	}
 	sub := &Subscribe{Line: n.Line}
+	if v := f["devices"].val; v != nil {
+		sub.Devices = d.stepDevices(v, join(path, "devices"))
+	}
+	if v := f["before"].val; v != nil {
+		sub.Before = d.steps(v, join(path, "before"), false)
+	}
 	if v := f["steps"].val; v != nil {
 		sub.Steps = d.steps(v, join(path, "steps"), false)
 		if len(sub.Steps) == 0 && v.Kind == yaml.SequenceNode {

@@ -12,7 +12,7 @@ import (
 
 // stepKeys are every key a step may have: one action, plus arguments and modifiers.
 var stepKeys = append(actionNames(),
-	"value", "option", "absent", "timeout", "optional", "name", "control", "secret")
+	"value", "option", "absent", "timeout", "optional", "name", "control", "secret", "devices")
 
 func actionNames() []string {
 	names := make([]string, len(Actions))
@@ -179,7 +179,12 @@ func (d *decoder) modifiers(st *Step, f map[string]field, path string, cancel bo
 			st.Optional, _ = d.boolean(fd.val, kpath)
 		case "secret":
 			st.Secret, _ = d.boolean(fd.val, kpath)
+		case "devices":
+			st.Devices = d.stepDevices(fd.val, kpath)
 		}
+	}
+	if st.Control && len(st.Devices) > 0 {
+		d.errorf(f["devices"].key, join(path, "devices"), "the cancel control is the same on every device: limit the steps on the way to it instead")
 	}
 	for _, need := range [...]struct {
 		action Action
@@ -217,4 +222,18 @@ func fitHint(key string) string {
 		names[i] = string(a)
 	}
 	return fmt.Sprintf(": only %s take %s", strings.Join(names, ", "), key)
+}
+
+// stepDevices decodes a step's or section's devices: names among the scenario's own devices.
+func (d *decoder) stepDevices(n *yaml.Node, path string) []string {
+	ds, ok := d.words(n, path, "device", devices)
+	if !ok {
+		return nil
+	}
+	for i, dev := range ds {
+		if len(d.devices) > 0 && !slices.Contains(d.devices, dev) {
+			d.errorf(n, index(path, i), "%s is not one of the scenario's devices (%s): the step would never run", dev, strings.Join(d.devices, ", "))
+		}
+	}
+	return ds
 }

@@ -36,6 +36,7 @@ type decoder struct {
 
 	scenarioTimeout time.Duration // bounds step timeouts and waits
 	controls        []located     // the control: true keys of the cancel steps
+	devices         []string      // the scenario's devices, once decoded (steps may name only these)
 }
 
 // located is a node with its field path, kept for a later check.

@@ -92,7 +92,7 @@ func TestErrorMessagesNeverShowSecrets(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, `s.yaml:8:11: devices[0]: unknown d***vic*** "***": ***xp***ct***d on*** of d***sktop, mobil***`+"\n"+
 		`s.yaml:9:1: bogus: unknown key "bogus" in a scenario: expected one of site, id, url, jurisdictions, devices, `+
-		`allow_hosts, timeouts, login, session, start, check_without_login, cancel, done, effect, subscribe, mask_fields`, err.Error())
+		`allow_hosts, timeouts, login, session, start, check_without_login, before_cancel, cancel, done, dead_end, effect, subscribe, mask_fields`, err.Error())
 }
 
 func TestAllowMissingEnv(t *testing.T) {

@@ -62,18 +62,20 @@ func checkScenario(t *testing.T, s *Scenario) {
 		}
 	}
 	switch {
-	case controls != 1:
-		t.Fatalf("accepted %d control steps", controls)
+	case s.DeadEnd == nil && controls != 1, s.DeadEnd != nil && controls != 0:
+		t.Fatalf("accepted %d control steps (dead end: %v)", controls, s.DeadEnd != nil)
 	case s.Site == "" || len(s.Jurisdictions) == 0 || len(s.Devices) == 0:
 		t.Fatalf("accepted without site, jurisdictions or devices: %+v", s)
 	case checkID(s.ID) != nil:
 		t.Fatalf("accepted id %q", s.ID)
-	case (s.Done.Target == nil) == (s.Done.URL == ""):
+	case s.DeadEnd == nil && (s.Done.Target == nil) == (s.Done.URL == ""):
 		t.Fatalf("done is neither a target nor a URL: %+v", s.Done)
+	case s.DeadEnd != nil && ((s.DeadEnd.Target == nil) == (s.DeadEnd.URL == "") || s.Done != Condition{}):
+		t.Fatalf("dead end %+v with done %+v", s.DeadEnd, s.Done)
 	case s.Timeouts.Step <= 0 || s.Timeouts.Step > s.Timeouts.Scenario:
 		t.Fatalf("accepted timeouts %+v", s.Timeouts)
 	}
-	for _, steps := range [][]Step{s.Login, s.Cancel, s.Effect} {
+	for _, steps := range [][]Step{s.Login, s.BeforeCancel, s.Cancel, s.Effect} {
 		for _, st := range steps {
 			checkStep(t, st)
 		}

@@ -2,7 +2,10 @@
 // path leads to its cancel control. The format is documented in scenarios/FORMAT.md.
 package scenario
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Scenario is one site's flow, loaded and validated. Every string has had ${VAR} expanded.
 type Scenario struct {
@@ -28,8 +31,14 @@ type Scenario struct {
 	// context (from Start, else URL) and record whether the control is reachable (§312k BGB: no login wall).
 	CheckWithoutLogin bool `json:"check_without_login,omitempty"`
 
-	Cancel    []Step     `json:"cancel"` // exactly one step has Control set
-	Done      Condition  `json:"done"`   // the state that shows the cancellation took effect
+	// BeforeCancel brings the account to its start state (a cookie banner dismissed, a staging reset): run
+	// after login, counted nowhere, shown in the evidence. Counting starts where they end.
+	BeforeCancel []Step    `json:"before_cancel,omitempty"`
+	Cancel       []Step    `json:"cancel"` // exactly one step has Control set, or none with DeadEnd
+	Done         Condition `json:"done"`   // the state that shows the cancellation took effect
+	// DeadEnd declares a site without a cancel control: the cancel steps walk to the screen the user is sent
+	// instead (只能联系客服), and this is what that screen shows. The run ends no_control.
+	DeadEnd   *Condition `json:"dead_end,omitempty"`
 	Effect    []Step     `json:"effect,omitempty"`
 	Subscribe *Subscribe `json:"subscribe,omitempty"`
 
@@ -57,9 +66,12 @@ const (
 // subscription (or to the payment step), the auto-renew checkbox and the disclosure area next to the
 // subscribe button.
 type Subscribe struct {
-	Steps      []Step  `json:"steps"`
-	Autorenew  *Target `json:"autorenew,omitempty"`  // its checked state is read when it first appears
-	Disclosure *Target `json:"disclosure,omitempty"` // text and font size measured when it first appears
+	// Before brings the account to its start state (an unsubscribed test account): counted nowhere.
+	Before     []Step   `json:"before,omitempty"`
+	Steps      []Step   `json:"steps"`
+	Devices    []string `json:"devices,omitempty"`    // only on these devices; empty: every device
+	Autorenew  *Target  `json:"autorenew,omitempty"`  // its checked state is read when it first appears
+	Disclosure *Target  `json:"disclosure,omitempty"` // text and font size measured when it first appears
 	// UntilPayment says the steps stop at the payment step on purpose (an auditor must not pay).
 	UntilPayment bool `json:"until_payment,omitempty"`
 	Line         int  `json:"line"`
@@ -116,6 +128,19 @@ type Step struct {
 	Optional bool          `json:"optional,omitempty"` // a missing target skips the step instead of failing
 	Secret   bool          `json:"secret,omitempty"`   // Value is masked in every output
 	Absent   bool          `json:"absent,omitempty"`   // expect: the target must not be visible
+	// Devices limits the step to these devices (a "Tools" select on phones, a menu on desktop); elsewhere it
+	// is not run and takes no part in counting. Empty: every device.
+	Devices []string `json:"devices,omitempty"`
+}
+
+// AppliesTo tells whether the step runs on the named device.
+func (st *Step) AppliesTo(device string) bool {
+	return len(st.Devices) == 0 || slices.Contains(st.Devices, device)
+}
+
+// AppliesTo tells whether the subscribe section runs on the named device.
+func (s *Subscribe) AppliesTo(device string) bool {
+	return len(s.Devices) == 0 || slices.Contains(s.Devices, device)
 }
 
 // Target says how to find an element. Exactly one locator is set (Role may come with Name or NameRegex);
