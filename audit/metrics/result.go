@@ -68,9 +68,12 @@ type Result struct {
 	Control   *Control   `json:"control,omitempty"`
 	Confirm   *Confirm   `json:"confirm,omitempty"`
 	Subscribe *Subscribe `json:"subscribe,omitempty"`
-	Effect    *Effect    `json:"effect,omitempty"`
-	Steps     []Step     `json:"steps"`
-	Dialogs   []Dialog   `json:"dialog_log,omitempty"`
+	// DeadEnd is the screen a site without a cancel control sends the user to, when the scenario declares
+	// one (status no_control).
+	DeadEnd *DeadEnd `json:"dead_end,omitempty"`
+	Effect  *Effect  `json:"effect,omitempty"`
+	Steps   []Step   `json:"steps"`
+	Dialogs []Dialog `json:"dialog_log,omitempty"`
 	// Attempts is 1, or 2 when the run was retried after a browser crash (the first attempt's reason is kept
 	// in Notes).
 	Attempts int      `json:"attempts"`
@@ -162,6 +165,12 @@ type Control struct {
 	InFrame    bool    `json:"in_frame"`
 	InShadow   bool    `json:"in_shadow"`
 	Screenshot string  `json:"screenshot,omitempty"` // evidence file, relative to the output folder (-o)
+
+	// CoveredBy is what covers a part of the control when it was clicked (a fixed header, another button),
+	// "" when nothing does; VisibleFraction is the share of its area in the viewport that a click reaches: 1
+	// when nothing covers it, nil when not measured. A partly covered control is clicked on its visible part.
+	CoveredBy       string   `json:"covered_by,omitempty"`
+	VisibleFraction *float64 `json:"visible_fraction,omitempty"`
 }
 
 // OtherButton is a competing target on the control's screen.
@@ -193,6 +202,14 @@ type Subscribe struct {
 	DisclosureText      string  `json:"disclosure_text"`
 	DisclosureFontPX    float64 `json:"disclosure_font_px"`
 	DisclosureContrast  float64 `json:"disclosure_contrast"`
+}
+
+// DeadEnd is where the path of a site without a cancel control ends (只能联系客服).
+type DeadEnd struct {
+	Text       string `json:"text"`   // what the dead-end screen says (the declared target's text, cut to 500)
+	URL        string `json:"url"`    // the page it is on
+	Clicks     int    `json:"clicks"` // clicks from the landing page to it
+	Screenshot string `json:"screenshot,omitempty"`
 }
 
 // Effect is the check after the done state that the status page really shows auto-renew off.

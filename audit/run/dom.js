@@ -266,7 +266,29 @@
     }
     return els;
   }
+  // find: the nth visible match (the first without nth), for the helpers that only read or wait.
   function find(t) {
     const els = findAll(t);
     return els[t.nth || 0] || null;
+  }
+  // resolve: the one element a step acts on. A locator means one element, as in Playwright's strict mode:
+  // nth picks among the visible matches; without it, several matches are ambiguous unless exactly one of
+  // them is something a person can activate, which is then taken (chosen). Ambiguous: el is null and
+  // candidates lists the matches (the first 10) for the reason.
+  function resolve(t) {
+    const els = findAll(t);
+    if (typeof t.nth === 'number' || els.length < 2) return { el: els[t.nth || 0] || null, count: els.length };
+    const act = els.filter(isActionable);
+    const candidates = els.slice(0, 10).map(candidate);
+    if (act.length === 1) return { el: act[0], count: els.length, chosen: true, candidates };
+    return { el: null, count: els.length, ambiguous: true, candidates };
+  }
+  // candidate: a match as the reason lists it: tag, role, accessible name, box.
+  function candidate(el, i) {
+    const b = box(el);
+    return {
+      index: i, tag: el.tagName.toLowerCase(), role: role(el), name: accName(el).slice(0, 60),
+      actionable: isActionable(el),
+      box: { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) },
+    };
   }

@@ -1,6 +1,8 @@
 package run
 
 import (
+	"fmt"
+
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/scenario"
 )
@@ -18,7 +20,9 @@ type jsTarget struct {
 	CSS          string    `json:"css,omitempty"`
 	XPath        string    `json:"xpath,omitempty"`
 	Within       *jsTarget `json:"within,omitempty"`
-	Nth          int       `json:"nth,omitempty"`
+	// Nth is set when the scenario picks a match; without it a step's locator must mean one element (see
+	// resolve in dom.js). The loader cannot yet tell an explicit nth: 0 from none, so 0 is sent as none.
+	Nth *int `json:"nth,omitempty"`
 }
 
 func toJS(t *scenario.Target) *jsTarget {
@@ -26,7 +30,11 @@ func toJS(t *scenario.Target) *jsTarget {
 		return nil
 	}
 	j := &jsTarget{Text: t.Text, TextContains: t.TextContains, Role: t.Role, Name: t.Name, CSS: t.CSS, XPath: t.XPath,
-		Within: toJS(t.Within), Nth: t.Nth}
+		Within: toJS(t.Within)}
+	if t.Nth != 0 {
+		n := t.Nth
+		j.Nth = &n
+	}
 	if t.TextRegex != "" {
 		j.TextRegex, j.TextFlags = scenario.JSRegex(t.TextRegex)
 	}
@@ -71,16 +79,58 @@ type prepared struct {
 	InViewportOnArrival bool        `json:"in_viewport_on_arrival"`
 	X                   float64     `json:"x"` // the click point, in viewport coordinates for Input events
 	Y                   float64     `json:"y"`
-	Receives            bool        `json:"receives"`
-	CoveredBy           string      `json:"covered_by"`
-	PointerEventsNone   bool        `json:"pointer_events_none"`
-	Disabled            bool        `json:"disabled"`
-	AriaHidden          bool        `json:"aria_hidden"` // it or an ancestor has aria-hidden="true"
-	Checked             bool        `json:"checked"`
-	Tag                 string      `json:"tag"`
-	URL                 string      `json:"url"`
-	Measure             *measured   `json:"measure"`
-	OfferText           string      `json:"offer_text"`
+	// Receives: a click at (X, Y) reaches the target; false only when no point of it does. CoveredBy is
+	// what a click would hit instead, or (when it receives) what covers a part of it; VisibleFraction the
+	// share of its points a click reaches (nil when not sampled: the centre received and no measure asked).
+	Receives          bool      `json:"receives"`
+	CoveredBy         string    `json:"covered_by"`
+	VisibleFraction   *float64  `json:"visible_fraction"`
+	Inert             string    `json:"inert"` // why it is inert ("" when it is not or a click reaches it)
+	PointerEventsNone bool      `json:"pointer_events_none"`
+	Disabled          bool      `json:"disabled"`
+	AriaHidden        bool      `json:"aria_hidden"` // it or an ancestor has aria-hidden="true"
+	Checked           bool      `json:"checked"`
+	Tag               string    `json:"tag"`
+	URL               string    `json:"url"`
+	Measure           *measured `json:"measure"`
+	OfferText         string    `json:"offer_text"`
+	// Ambiguous: the locator matches several visible elements and none stands out; Chosen: it does, and the
+	// one a person can activate was taken. Count and Candidates are the matches.
+	Ambiguous  bool        `json:"ambiguous"`
+	Chosen     bool        `json:"chosen"`
+	Count      int         `json:"count"`
+	Candidates []candidate `json:"candidates"`
+}
+
+// candidate is one of the elements a locator matches, as a reason lists it.
+type candidate struct {
+	Index      int         `json:"index"`
+	Tag        string      `json:"tag"`
+	Role       string      `json:"role"`
+	Name       string      `json:"name"`
+	Actionable bool        `json:"actionable"`
+	Box        metrics.Box `json:"box"`
+}
+
+func (c candidate) String() string {
+	s := c.Tag
+	if c.Role != "" {
+		s += " role=" + c.Role
+	}
+	if c.Name != "" {
+		s += fmt.Sprintf(" %q", c.Name)
+	}
+	return s + fmt.Sprintf(" at (%.0f, %.0f) %.0f×%.0f", c.Box.X, c.Box.Y, c.Box.Width, c.Box.Height)
+}
+
+// delivered says where the press since the last hits() landed, by the probe's listeners (pressed in
+// probe.js). Seen false: no event of it reached the document (a new document replaced it, or the page
+// stopped the events first): as delivered as the page can tell.
+type delivered struct {
+	Seen      bool   `json:"seen"`
+	Delivered bool   `json:"delivered"`
+	Click     bool   `json:"click"`
+	Hit       string `json:"hit"`
 }
 
 // hitResult says whether the last prepared target still receives a click at a point, and what does if not.

@@ -406,11 +406,16 @@
     }
     return hit;
   }
-  function describe(el) {
-    if (!el) return 'nothing';
+  // tagOf: an element as tag#id.class, without its text.
+  function tagOf(el) {
     let s = el.tagName.toLowerCase();
     if (el.id) s += '#' + el.id;
     if (typeof el.className === 'string' && el.className.trim()) s += '.' + el.className.trim().split(/\s+/).slice(0, 3).join('.');
+    return s;
+  }
+  function describe(el) {
+    if (!el) return 'nothing';
+    const s = tagOf(el);
     const t = visibleText(el).slice(0, 40);
     return t ? s + ' "' + t + '"' : s;
   }
@@ -421,6 +426,25 @@
     }
     return false;
   }
+  // inertReason says why el is inert ('' when it is not): the inert attribute on it or on a composed
+  // ancestor (a frame's element included), or a modal dialog open in its document, or a document around it,
+  // that it is outside of. A hit test skips inert elements, so a click would seem to land on what lies under.
+  function inertReason(el) {
+    for (let x = el; x && x.nodeType === 1; x = parentComposed(x)) {
+      if (x.hasAttribute('inert')) {
+        return x === el ? 'it has the inert attribute' : 'its ancestor ' + tagOf(x) + ' has the inert attribute';
+      }
+    }
+    for (let doc = el.ownerDocument; doc;) {
+      let m = null;
+      try { m = doc.querySelector('dialog:modal'); } catch (e) { /* no :modal */ }
+      if (m && !containsComposed(m, el)) return 'a modal dialog (' + tagOf(m) + ') is open and it is outside it';
+      let fe = null;
+      try { fe = doc.defaultView && doc.defaultView.frameElement; } catch (e) { /* cross-origin parent */ }
+      doc = fe ? fe.ownerDocument : null;
+    }
+    return '';
+  }
   function receives(el, hit) {
     if (!hit) return false;
     if (containsComposed(el, hit)) return true;
@@ -428,6 +452,147 @@
     if (hit.tagName === 'LABEL' && hit.control === el) return true;
     const lab = hit.closest && hit.closest('label');
     return !!(lab && lab.control === el);
+  }
+
+  // clickPoint finds where a click lands on el itself, and how much of it a click can reach. Points are
+  // hit-tested inside its client rects (each line box of an inline element; one border box otherwise),
+  // clipped to the viewport: the centre of its visible box first, when that lies on it; else the centre of
+  // the largest part that receives the hit, from a grid of points sampled in each rect (the most interior
+  // point of that part). With full, or when the centre fails, the grid also says what covers the rest:
+  // visible_fraction is the share of its points that receive the hit, and covered_by what takes most of the
+  // others. A point that lands on an ancestor of el (a rounded corner, a part its scrolling container clips)
+  // is outside its shape, neither visible nor covered. receives is false only when no point reaches it.
+  const GRID_POINTS = 320, MAX_RECTS = 20;
+  function clickPoint(el, b, full) {
+    const vp = viewport();
+    const o = frameOffset(el);
+    const rects = [];
+    for (const cr of el.getClientRects()) {
+      const l = Math.max(cr.left + o.x, vp.x), t = Math.max(cr.top + o.y, vp.y);
+      const r = Math.min(cr.right + o.x, vp.x + vp.width), bt = Math.min(cr.bottom + o.y, vp.y + vp.height);
+      if (r - l >= 1 && bt - t >= 1) rects.push({ l, t, r, b: bt });
+    }
+    rects.sort((p, q) => (q.r - q.l) * (q.b - q.t) - (p.r - p.l) * (p.b - p.t));
+    rects.length = Math.min(rects.length, MAX_RECTS);
+    // The visible box's centre: a box wider than the viewport is clicked where it can be seen.
+    const l = Math.max(b.x, vp.x), r = Math.min(b.x + b.width, vp.x + vp.width);
+    const tp = Math.max(b.y, vp.y), bt = Math.min(b.y + b.height, vp.y + vp.height);
+    const cx = r > l ? (l + r) / 2 : b.x + b.width / 2;
+    const cy = bt > tp ? (tp + bt) / 2 : b.y + b.height / 2;
+    const res = { x: cx, y: cy, receives: false, covered_by: '', visible_fraction: null };
+    let centreHit;
+    if (!rects.length || rects.some((q) => cx >= q.l && cx <= q.r && cy >= q.t && cy <= q.b)) {
+      centreHit = hitTest(cx, cy);
+      res.receives = receives(el, centreHit);
+    }
+    if (res.receives && !full) return res;
+    let recvArea = 0, coverArea = 0, best = null;
+    const covers = new Map(), outside = new Map();
+    const add = (m, k, a) => m.set(k, (m.get(k) || 0) + a);
+    const area = rects.reduce((s, q) => s + (q.r - q.l) * (q.b - q.t), 0);
+    const step = Math.max(2, Math.sqrt(area / GRID_POINTS));
+    for (const q of rects) {
+      const w = q.r - q.l, h = q.b - q.t;
+      const cols = Math.max(1, Math.min(64, Math.round(w / step))), rows = Math.max(1, Math.min(64, Math.round(h / step)));
+      const cw = w / cols, ch = h / rows, ca = cw * ch;
+      const on = new Uint8Array(cols * rows);
+      for (let j = 0; j < rows; j++) {
+        for (let i = 0; i < cols; i++) {
+          const hit = hitTest(q.l + (i + 0.5) * cw, q.t + (j + 0.5) * ch);
+          if (receives(el, hit)) { on[j * cols + i] = 1; recvArea += ca; }
+          else if (!hit || containsComposed(hit, el)) add(outside, hit, ca);
+          else { add(covers, hit, ca); coverArea += ca; }
+        }
+      }
+      // Each part that receives (4-connected cells); the largest's most interior cell is its centre.
+      const seen = new Uint8Array(cols * rows);
+      for (let k = 0; k < on.length; k++) {
+        if (!on[k] || seen[k]) continue;
+        const cells = [k];
+        seen[k] = 1;
+        for (let n = 0; n < cells.length; n++) {
+          const c = cells[n], i = c % cols, j = (c - i) / cols;
+          for (const [di, dj] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+            const ii = i + di, jj = j + dj, cc = jj * cols + ii;
+            if (ii >= 0 && ii < cols && jj >= 0 && jj < rows && on[cc] && !seen[cc]) { seen[cc] = 1; cells.push(cc); }
+          }
+        }
+        if (best && cells.length * ca <= best.area + 1e-6) continue;
+        const inRegion = new Set(cells);
+        const depth = new Map();
+        const queue = [];
+        let mx = 0, my = 0;
+        for (const c of cells) {
+          const i = c % cols, j = (c - i) / cols;
+          mx += i; my += j;
+          const edge = [[1, 0], [-1, 0], [0, 1], [0, -1]].some(([di, dj]) => {
+            const ii = i + di, jj = j + dj;
+            return ii < 0 || ii >= cols || jj < 0 || jj >= rows || !inRegion.has(jj * cols + ii);
+          });
+          if (edge) { depth.set(c, 1); queue.push(c); }
+        }
+        mx /= cells.length; my /= cells.length;
+        for (let n = 0; n < queue.length; n++) {
+          const c = queue[n], i = c % cols, j = (c - i) / cols;
+          for (const [di, dj] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+            const cc = (j + dj) * cols + i + di;
+            if (i + di >= 0 && i + di < cols && inRegion.has(cc) && !depth.has(cc)) { depth.set(cc, depth.get(c) + 1); queue.push(cc); }
+          }
+        }
+        let pick = -1, pd = -1, pdist = Infinity;
+        for (const c of cells) {
+          const i = c % cols, j = (c - i) / cols;
+          const d = depth.get(c), dist = (i - mx) * (i - mx) + (j - my) * (j - my);
+          if (d > pd || (d === pd && dist < pdist)) { pick = c; pd = d; pdist = dist; }
+        }
+        const pi = pick % cols, pj = (pick - pi) / cols;
+        best = { area: cells.length * ca, x: q.l + (pi + 0.5) * cw, y: q.t + (pj + 0.5) * ch };
+      }
+    }
+    const most = (m) => {
+      let k = null, a = -1;
+      for (const [e, v] of m) if (v > a) { k = e; a = v; }
+      return k;
+    };
+    if (recvArea + coverArea > 0) res.visible_fraction = Math.round(recvArea / (recvArea + coverArea) * 1000) / 1000;
+    else res.visible_fraction = 0;
+    if (!res.receives && best) { res.receives = true; res.x = best.x; res.y = best.y; }
+    if (!res.receives) {
+      // Nothing reaches it: name what a click would hit (whatever covers most of it, else what the centre hits).
+      res.covered_by = describe(coverArea > 0 ? most(covers) : centreHit !== undefined ? centreHit : most(outside));
+    } else if (coverArea > 0.02 * (recvArea + coverArea)) {
+      res.covered_by = describe(most(covers));
+    }
+    return res;
+  }
+
+  // --- delivery: where a press really landed ----------------------------------------------------------------
+  // The hit test that clears a click cannot see what happens between it and the press: a control that moves
+  // then, or when pressed, takes no click. Listeners in this isolated world (the page cannot see or remove
+  // them), on the documents in the capture phase, note where the trusted press and click events of the press
+  // that follows arm() went; pressed() judges them.
+  let armed = null; // { el, events: [{ type, target }] }
+  const listening = new WeakSet();
+  function listen(doc) {
+    if (!doc || listening.has(doc)) return;
+    listening.add(doc);
+    const note = (e) => {
+      if (!armed || armed.events.length >= 32) return;
+      const path = e.composedPath();
+      let target = path.length ? path[0] : e.target;
+      if (target && target.nodeType !== 1) target = target.parentElement || null;
+      // A script's own click (a fast-click library's, made on touchend) shows the tap is over; only the
+      // browser's events say where the press landed.
+      armed.events.push({ type: e.type, target, trusted: e.isTrusted });
+    };
+    for (const type of ['pointerdown', 'mousedown', 'touchstart', 'click']) {
+      doc.addEventListener(type, note, { capture: true, passive: true });
+    }
+  }
+  function arm(el) {
+    listen(document);
+    listen(el.ownerDocument);
+    armed = { el, events: [] };
   }
 
   // --- operations -----------------------------------------------------------------------------------------
@@ -442,32 +607,32 @@
       const els = findAll(t);
       return { count: els.length, ok: els.length > (t.nth || 0), url: location.href, pending: !!(mark && mark.leaving) };
     },
-    // prepare: locate, note the box on arrival, scroll into view, find the click point, hit-test it.
+    // prepare: locate (strictly: see resolve), note the box on arrival, scroll into view, find the click
+    // point and what keeps a click from the target. A locator that means several elements is not found:
+    // ambiguous, with the candidates; one taken among several says so (chosen).
     prepare(t, opt) {
-      const el = find(t);
+      const found = resolve(t);
+      const el = found.el;
       last = el;
-      if (!el) return { found: false };
+      if (!el) return { found: false, ambiguous: !!found.ambiguous, count: found.count, candidates: found.candidates || [] };
       const vp0 = viewport();
       const arrival = box(el);
       const inView = insideViewport(arrival, vp0);
       if (opt.scroll && !inView) el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
       const b = box(el);
       const vp = viewport();
-      // The visible part's centre: a box wider than the viewport is clicked where it can be seen.
-      const l = Math.max(b.x, vp.x), r = Math.min(b.x + b.width, vp.x + vp.width);
-      const tp = Math.max(b.y, vp.y), bt = Math.min(b.y + b.height, vp.y + vp.height);
-      const x = r > l ? (l + r) / 2 : b.x + b.width / 2;
-      const y = bt > tp ? (tp + bt) / 2 : b.y + b.height / 2;
-      const hit = hitTest(x, y);
+      const cp = clickPoint(el, b, !!opt.measure);
       const res = {
-        found: true, box: b, in_viewport_on_arrival: inView, x: (x - vp.x) * vp.scale, y: (y - vp.y) * vp.scale,
-        receives: receives(el, hit), covered_by: receives(el, hit) ? '' : describe(hit),
+        found: true, box: b, in_viewport_on_arrival: inView, x: (cp.x - vp.x) * vp.scale, y: (cp.y - vp.y) * vp.scale,
+        receives: cp.receives, covered_by: cp.covered_by, visible_fraction: cp.visible_fraction,
+        inert: cp.receives ? '' : inertReason(el),
         pointer_events_none: getComputedStyle(el).pointerEvents === 'none',
         disabled: !!el.disabled || el.getAttribute('aria-disabled') === 'true',
         aria_hidden: ariaHidden(el),
         checked: el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.getAttribute('aria-checked') === 'true',
         tag: el.tagName.toLowerCase(), url: el.ownerDocument.location.href,
       };
+      if (found.chosen) { res.chosen = true; res.count = found.count; res.candidates = found.candidates; }
       if (opt.measure) res.measure = measure(el, b);
       if (opt.offers) {
         const scope = el.closest('dialog,[role=dialog],[role=alertdialog],form,section,main') || el.ownerDocument.body;
@@ -478,14 +643,49 @@
       return res;
     },
     // hits: would a click at (x, y) (Input coordinates, as prepare returned them) still reach the last
-    // prepared target? A control may have moved since it was measured.
+    // prepared target? A control may have moved since it was measured. When it would, the press that
+    // follows is watched (see arm and pressed).
     hits(x, y) {
       const el = last;
+      armed = null;
       if (!el || !el.isConnected) return { receives: false, hit: 'nothing (the element is gone)' };
       const vp = viewport();
       const hit = hitTest(x / vp.scale + vp.x, y / vp.scale + vp.y);
       const ok = receives(el, hit);
+      if (ok) arm(el);
       return { receives: ok, hit: ok ? '' : describe(hit) };
+    },
+    // pressed: did the press since hits() reach the target? (x, y) is where it was made (Input coordinates).
+    // seen: events of it reached this document (a document that replaced the pressed one has none);
+    // delivered: the press (pointerdown, mousedown, touchstart) landed on the target (or, when the page
+    // replaced the target's element, on the element t now means), and the click did too, unless the page
+    // reacted to the press by other means than moving the target away from under the pointer (a menu opened
+    // over it, a new screen: the press was the person's, and the page took it); click: the click came (a
+    // tap's is made from the gesture, after the touch events); hit: where a missed press or click landed.
+    pressed(t, x, y) {
+      const a = armed;
+      if (!a) return { seen: false };
+      const ok = (target) => {
+        if (receives(a.el, target)) return true;
+        if (a.el.isConnected || !t) return false;
+        const now = resolve(t).el;
+        return !!now && receives(now, target);
+      };
+      let press = null, click = null, anyClick = false;
+      for (const ev of a.events) {
+        if (ev.type === 'click') { anyClick = true; if (ev.trusted) click = click || ev; }
+        else if (ev.trusted) press = press || ev;
+      }
+      let miss = press && !ok(press.target) ? press : null;
+      if (!miss && click && !ok(click.target) && a.el.isConnected && visible(a.el)) {
+        // It ran from the press when it no longer lies under the point.
+        const vp = viewport(), o = frameOffset(a.el);
+        const px = x / vp.scale + vp.x - o.x, py = y / vp.scale + vp.y - o.y;
+        const under = Array.from(a.el.getClientRects()).some((r) =>
+          px >= r.left - 1 && px <= r.right + 1 && py >= r.top - 1 && py <= r.bottom + 1);
+        if (!under) miss = click;
+      }
+      return { seen: !!(press || click), delivered: !miss, click: anyClick, hit: miss ? describe(miss.target) : '' };
     },
     // read: text and style of a target (the disclosure next to the subscribe button).
     read(t) {
@@ -498,9 +698,10 @@
         ready: document.readyState,
       };
     },
-    // focusForInput: focus the last prepared field and select its content, so typed text replaces it.
-    focusForInput() {
-      const el = last;
+    // focusForInput: focus the last prepared field (or, when the page replaced it, the one t now means) and
+    // select its content, so typed text replaces it.
+    focusForInput(t) {
+      const el = last && last.isConnected ? last : t ? resolve(t).el : null;
       if (!el) return false;
       el.focus();
       if (typeof el.select === 'function') el.select();
@@ -510,9 +711,10 @@
       }
       return el.ownerDocument.activeElement === el || el.getRootNode().activeElement === el;
     },
-    // selectOption: choose an option of the last prepared <select> by its visible label (or value).
-    selectOption(label) {
-      const el = last;
+    // selectOption: choose an option of the last prepared <select> (or, when the page replaced it, the one
+    // t now means) by its visible label (or value).
+    selectOption(label, t) {
+      const el = last && last.isConnected ? last : t ? resolve(t).el : null;
       if (!el || el.tagName !== 'SELECT') return 'not a select element';
       const want = norm(label);
       const opt = Array.from(el.options).find((o) => norm(o.label || o.text) === want || o.value === label);

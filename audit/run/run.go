@@ -20,8 +20,12 @@ const (
 	phaseSubscribe = "subscribe"
 	phaseCancel    = "cancel"
 	phaseDone      = "done"
-	phaseEffect    = "effect"
-	phaseLoggedOut = "logged_out"
+	phaseDeadEnd   = "dead_end" // the screen a site without a cancel control sends the user to
+
+	phaseBeforeCancel    = "before_cancel" // steps that prepare the account: counted nowhere
+	phaseBeforeSubscribe = "before_subscribe"
+	phaseEffect          = "effect"
+	phaseLoggedOut       = "logged_out"
 )
 
 // Browser is what a run needs from a browser: an isolated context per run. *browser.Browser implements it;
@@ -91,7 +95,7 @@ func Run(ctx context.Context, b Browser, sc *scenario.Scenario, device string, o
 		r.evRel = EvidenceDir(sc.ID, dev.Name)
 	}
 	r.cancelPath(ctx)
-	if sc.Subscribe != nil {
+	if sc.Subscribe != nil && sc.Subscribe.AppliesTo(dev.Name) {
 		r.subscribe(ctx)
 	}
 	if sc.CheckWithoutLogin {
@@ -195,8 +199,17 @@ func (r *runner) cancelPath(ctx context.Context) {
 	}
 	defer s.close()
 	s.readMedia(ctx)
+	if err := s.steps(ctx, phaseBeforeCancel, r.sc.BeforeCancel, nil); err != nil {
+		r.fail(err)
+		res.Metrics = countMetrics(res.Steps, false, false, 0)
+		return
+	}
 	res.LandingURL = s.url(ctx)
 
+	if r.sc.DeadEnd != nil {
+		r.deadEnd(ctx, s)
+		return
+	}
 	controlReached, doneReached := false, false
 	err = s.steps(ctx, phaseCancel, r.sc.Cancel, &r.sc.Done)
 	for _, st := range res.Steps {
@@ -225,6 +238,51 @@ func (r *runner) cancelPath(ctx context.Context) {
 	res.Metrics = countMetrics(res.Steps, controlReached, doneReached, dialogs)
 }
 
+// deadEnd walks the path of a site that offers no cancel control to the screen the user is sent instead,
+// and records it: no_control, with what that screen says.
+func (r *runner) deadEnd(ctx context.Context, s *session) {
+	res := r.res
+	err := s.steps(ctx, phaseCancel, r.sc.Cancel, r.sc.DeadEnd)
+	var rec *metrics.Step
+	if err == nil {
+		r.setPhase(phaseDeadEnd, 0)
+		rec, err = s.awaitEnd(ctx, r.sc.DeadEnd, phaseDeadEnd)
+	}
+	res.FinalURL = s.url(ctx)
+	r.mu.Lock()
+	dialogs := r.cancelDialogs
+	r.mu.Unlock()
+	res.Metrics = countMetrics(res.Steps, false, false, dialogs)
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	de := &metrics.DeadEnd{URL: rec.URL, Screenshot: rec.Screenshot}
+	for _, st := range res.Steps {
+		if st.Phase == phaseCancel && !st.Skipped {
+			de.Clicks += st.Clicks
+		}
+	}
+	if t := r.sc.DeadEnd.Target; t != nil {
+		var rr readResult
+		if s.call(ctx, &rr, "read", toJS(t)) == nil && rr.Found {
+			de.Text = r.sc.Mask(truncate(rr.Text, 500))
+		}
+	}
+	res.DeadEnd = de
+	res.Status = metrics.StatusNoControl
+	what := describeCondition(r.sc.DeadEnd)
+	if de.Text != "" {
+		what = fmt.Sprintf("%q", truncate(de.Text, 200))
+	}
+	clicks := fmt.Sprintf("%d clicks", de.Clicks)
+	if de.Clicks == 1 {
+		clicks = "1 click"
+	}
+	res.Reason = r.sc.Mask(fmt.Sprintf("the site offers no cancel control: after %s the path ends at a screen "+
+		"that says %s", clicks, what))
+}
+
 // fail records the first error that ended the run.
 func (r *runner) fail(err error) {
 	res := r.res
@@ -249,6 +307,10 @@ func (r *runner) subscribe(ctx context.Context) {
 	out := &metrics.Subscribe{Status: metrics.StatusOK, EndedAtPayment: sub.UntilPayment}
 	r.res.Subscribe = out
 	s, err := r.open(ctx, true)
+	if err == nil {
+		defer s.close()
+		err = s.steps(ctx, phaseBeforeSubscribe, sub.Before, nil)
+	}
 	if err != nil {
 		out.Status, out.Reason = metrics.StatusError, r.sc.Mask(err.Error())
 		var se *stepError
@@ -259,7 +321,6 @@ func (r *runner) subscribe(ctx context.Context) {
 		}
 		return
 	}
-	defer s.close()
 	s.watchSubscribe = out
 	err = s.steps(ctx, phaseSubscribe, sub.Steps, nil)
 	s.observeSubscribe(ctx, false) // the end state counts too: a disclosure shown only on the last screen

@@ -26,8 +26,11 @@ type stepError struct {
 }
 
 func (e *stepError) Error() string {
-	if e.phase == phaseDone {
+	switch e.phase {
+	case phaseDone:
 		return "done state: " + e.msg
+	case phaseDeadEnd:
+		return "dead end: " + e.msg
 	}
 	return fmt.Sprintf("%s step %d (line %d): %s", e.phase, e.index+1, e.line, e.msg)
 }
@@ -105,9 +108,18 @@ func (s *session) stepTimeout(st *scenario.Step) time.Duration {
 
 // steps runs one phase. end is the condition that follows the last step (the done state of the cancel
 // phase), used to tell whether the last action opened a level.
-func (s *session) steps(ctx context.Context, phase string, steps []scenario.Step, end *scenario.Condition) error {
+func (s *session) steps(ctx context.Context, phase string, all []scenario.Step, end *scenario.Condition) error {
 	res := s.r.res
 	track := phase == phaseCancel
+	// Steps for other devices are not run and take no part in counting: neither in levels (what comes
+	// next) nor in finding the control or the final confirm button. Records keep the scenario's numbering.
+	var steps []scenario.Step
+	var number []int
+	for i := range all {
+		if all[i].AppliesTo(s.r.dev.Name) {
+			steps, number = append(steps, all[i]), append(number, i)
+		}
+	}
 	confirm := -1 // the last click after the control: the final confirm button
 	if track {
 		seenControl := false
@@ -120,24 +132,24 @@ func (s *session) steps(ctx context.Context, phase string, steps []scenario.Step
 	}
 	for i := range steps {
 		st := &steps[i]
-		s.r.setPhase(phase, i)
-		rec := metrics.Step{Phase: phase, Index: i, Line: st.Line, Action: string(st.Action), Control: st.Control,
+		s.r.setPhase(phase, number[i])
+		rec := metrics.Step{Phase: phase, Index: number[i], Line: st.Line, Action: string(st.Action), Control: st.Control,
 			StartedAt: s.r.opt.Clock.Now()}
 		if st.Target != nil {
 			rec.Target = s.r.sc.Mask(st.Target.String())
 		}
 		s.beginStep()
 		sctx, cancel := s.stepContext(ctx, s.stepTimeout(st))
-		x := &stepRun{s: s, st: st, rec: &rec, phase: phase, index: i, track: track, confirm: i == confirm,
+		x := &stepRun{s: s, st: st, rec: &rec, phase: phase, index: number[i], track: track, confirm: i == confirm,
 			next: nextCondition(steps, i, end)}
 		err := x.do(sctx)
 		cancel()
 		rec.DurationMS = s.r.opt.Clock.Now().Sub(rec.StartedAt).Milliseconds()
 		if err != nil {
 			status, msg := s.judge(ctx, err, s.stepTimeout(st), phase, track && isControlAhead(steps, i))
-			se := &stepError{phase: phase, index: i, line: st.Line, msg: msg, status: status}
+			se := &stepError{phase: phase, index: number[i], line: st.Line, msg: msg, status: status}
 			rec.Error = s.r.sc.Mask(se.msg)
-			rec.Screenshot = s.shot(ctx, fmt.Sprintf("%s-%d-failed", phase, i), nil)
+			rec.Screenshot = s.shot(ctx, fmt.Sprintf("%s-%d-failed", phase, number[i]), nil)
 			rec.URL = s.url(ctx)
 			res.Steps = append(res.Steps, rec)
 			se.msg = rec.Error
@@ -206,11 +218,18 @@ func (s *session) judge(ctx context.Context, err error, step time.Duration, phas
 	return s.inPhase(phase, metrics.StatusFailed, msg)
 }
 
-// inPhase adjusts a status to the phase it happened in: a login that did not go through means the tool
-// could not look at the site's member area (out_of_reach), whatever the step's own failure.
+// inPhase adjusts a status to the phase it happened in: a login, or the steps that prepare the account,
+// that did not go through mean the tool could not look at the member area (out_of_reach), whatever the
+// step's own failure.
 func (s *session) inPhase(phase string, st metrics.Status, msg string) (metrics.Status, string) {
-	if phase == phaseLogin && st != metrics.StatusSiteError && st != metrics.StatusError {
+	if st == metrics.StatusSiteError || st == metrics.StatusError {
+		return st, msg
+	}
+	switch phase {
+	case phaseLogin:
 		return metrics.StatusOutOfReach, "the login did not go through: " + msg
+	case phaseBeforeCancel, phaseBeforeSubscribe:
+		return metrics.StatusOutOfReach, "the steps that prepare the account did not go through: " + msg
 	}
 	return st, msg
 }
@@ -632,7 +651,13 @@ func permanent(err error) bool {
 
 // awaitDone waits for the done condition after the last cancel step.
 func (s *session) awaitDone(ctx context.Context) error {
-	c := &s.r.sc.Done
+	_, err := s.awaitEnd(ctx, &s.r.sc.Done, phaseDone)
+	return err
+}
+
+// awaitEnd waits for the condition that ends the cancel path (done, or a declared dead end) and records
+// it as a step of phase; rec is that step.
+func (s *session) awaitEnd(ctx context.Context, c *scenario.Condition, phase string) (*metrics.Step, error) {
 	step := s.r.sc.Timeouts.Step
 	s.beginStep()
 	sctx, cancel := s.stepContext(ctx, step)
@@ -641,21 +666,21 @@ func (s *session) awaitDone(ctx context.Context) error {
 	if err == nil && !ok {
 		err = fmt.Errorf("%s %w within %s", describeCondition(c), errNotObserved, step)
 	}
-	rec := metrics.Step{Phase: phaseDone, Line: c.Line, Action: "done", Target: s.r.sc.Mask(describeCondition(c)),
+	rec := metrics.Step{Phase: phase, Line: c.Line, Action: phase, Target: s.r.sc.Mask(describeCondition(c)),
 		StartedAt: s.r.opt.Clock.Now()}
 	if err != nil {
-		status, msg := s.judge(ctx, err, step, phaseDone, false)
-		rec.Error, rec.Screenshot, rec.URL = s.r.sc.Mask(msg), s.shot(ctx, "done-failed", nil), s.url(ctx)
+		status, msg := s.judge(ctx, err, step, phase, false)
+		rec.Error, rec.Screenshot, rec.URL = s.r.sc.Mask(msg), s.shot(ctx, phase+"-failed", nil), s.url(ctx)
 		s.r.res.Steps = append(s.r.res.Steps, rec)
 		if status != metrics.StatusSiteError {
 			msg = rec.Error + s.pageShows(ctx)
 		}
-		return &stepError{phase: phaseDone, line: c.Line, msg: s.r.sc.Mask(msg), status: status}
+		return nil, &stepError{phase: phase, line: c.Line, msg: s.r.sc.Mask(msg), status: status}
 	}
 	s.creditLevel(ctx)
-	rec.URL, rec.Screenshot = s.url(ctx), s.shot(ctx, "done", nil)
+	rec.URL, rec.Screenshot = s.url(ctx), s.shot(ctx, phase, nil)
 	s.r.res.Steps = append(s.r.res.Steps, rec)
-	return nil
+	return &s.r.res.Steps[len(s.r.res.Steps)-1], nil
 }
 
 // errNotObserved: the done state did not show.

@@ -161,3 +161,41 @@ func TestSubscribeReadsTheBoxAsLoaded(t *testing.T) {
 		})
 	}
 }
+
+// TestScenarioForms: a declared dead end, steps for another device, and steps that prepare the account.
+func TestScenarioForms(t *testing.T) {
+	srv := statusSite(t, unreachableURL(t))
+	t.Run("a site without a cancel control, walked to its dead end", func(t *testing.T) {
+		sc := hostileScenarioFor(srv.URL+"/", "member.html", []scenario.Step{click(txt("联系客服"))}, nil)
+		sc.Done = scenario.Condition{}
+		sc.DeadEnd = &scenario.Condition{Target: css(".notice")}
+		res := Run(context.Background(), testBrowser, sc, "desktop", Options{})
+		assert.Equal(t, metrics.StatusNoControl, res.Status, res.Reason)
+		require.NotNil(t, res.DeadEnd)
+		assert.Equal(t, "如需退订自动续费，请联系在线客服，工作时间 9:00–18:00", res.DeadEnd.Text)
+		assert.Equal(t, 1, res.DeadEnd.Clicks)
+		assert.Contains(t, res.Reason, "the site offers no cancel control: after 1 click the path ends at a screen that says")
+		assert.Nil(t, res.Metrics.ClicksToControl, "no control: no count to it")
+	})
+	t.Run("a step for another device costs nothing and counts nowhere", func(t *testing.T) {
+		sc := hostileScenarioFor(srv.URL+"/", "banner.html", []scenario.Step{
+			{Action: scenario.Click, Target: txt("只在手机上"), Devices: []string{"mobile"}}, control(txt("退订"))}, txt("已退订"))
+		sc.BeforeCancel = []scenario.Step{click(txt("我知道了"))}
+		res := Run(context.Background(), testBrowser, sc, "desktop", Options{})
+		require.Equal(t, metrics.StatusOK, res.Status, res.Reason)
+		assertCount(t, "clicks_to_control", ip(1), res.Metrics.ClicksToControl)
+		assertCount(t, "levels_to_control", ip(0), res.Metrics.LevelsToControl)
+		var phases []string
+		for _, st := range res.Steps {
+			phases = append(phases, st.Phase+"/"+st.Action)
+		}
+		assert.Equal(t, []string{"login/goto", "before_cancel/click", "cancel/click", "done/done"}, phases)
+	})
+	t.Run("steps that prepare the account and fail", func(t *testing.T) {
+		sc := hostileScenarioFor(srv.URL+"/", "banner.html", []scenario.Step{control(txt("退订"))}, txt("已退订"))
+		sc.BeforeCancel = []scenario.Step{click(txt("重置测试账户"))}
+		res := Run(context.Background(), testBrowser, sc, "desktop", Options{})
+		assert.Equal(t, metrics.StatusOutOfReach, res.Status)
+		assert.Contains(t, res.Reason, "the steps that prepare the account did not go through")
+	})
+}
