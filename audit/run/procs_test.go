@@ -137,7 +137,7 @@ func TestNoBrowserProcessLeft(t *testing.T) {
 		hostileScenarioFor(base, "hang.html", []scenario.Step{control(txt("退订"))}, txt("已退订")),
 		hostileScenarioFor(base, "popups.html", []scenario.Step{click(txt("管理订阅")), control(txt("退订"))}, txt("已退订")),
 	}
-	want := []metrics.Status{metrics.StatusError, metrics.StatusError, metrics.StatusOK}
+	want := []metrics.Status{metrics.StatusSiteError, metrics.StatusSiteError, metrics.StatusOK}
 	for i, sc := range runs {
 		res := Run(context.Background(), b, sc, "desktop", Options{})
 		assert.Equal(t, want[i], res.Status, res.Reason)

@@ -182,7 +182,8 @@ func isControlAhead(steps []scenario.Step, i int) bool {
 
 // judge says what a failed step means for the run: its status and its reason. A definite signal decides
 // first (the error's own type: a net error, a crash, a blocked or out-of-reach target); then whether the
-// page still answers at all (health); then the scenario's deadline; then what the page showed. Only a wait
+// page still answers at all (health) and what the browser knows of its document; then the scenario's
+// deadline; then what the page showed. Only a wait
 // for the control's screen that ran out on a live, whole page of the site itself, with nothing left out of
 // reach, is no_control. controlAhead: the step is the control, or only waits stand before it.
 func (s *session) judge(ctx context.Context, err error, step time.Duration, phase string, controlAhead bool) (metrics.Status, string) {
@@ -193,15 +194,16 @@ func (s *session) judge(ctx context.Context, err error, step time.Duration, phas
 		}
 		return s.inPhase(phase, st, msg)
 	}
-	// A page found crashed or frozen is the reason even when the scenario's deadline passed meanwhile.
+	// What the browser knows of the page (crashed, frozen, an error page, a download, a loop) is the reason
+	// even when the scenario's deadline passed meanwhile.
 	if gone := s.health(ctx, step); gone != nil {
 		return s.inPhase(phase, metrics.StatusSiteError, gone.Error())
 	}
-	if ctx.Err() != nil {
-		return metrics.StatusError, fmt.Sprintf("scenario deadline of %s exceeded (%s)", s.r.sc.Timeouts.Scenario, msg)
-	}
 	if trouble := s.pageTrouble(ctx); trouble != nil {
 		return s.inPhase(phase, classify(trouble), trouble.Error())
+	}
+	if ctx.Err() != nil {
+		return metrics.StatusError, fmt.Sprintf("scenario deadline of %s exceeded (%s)", s.r.sc.Timeouts.Scenario, msg)
 	}
 	if !errors.Is(err, errNotVisible) {
 		return s.inPhase(phase, metrics.StatusFailed, msg)
@@ -326,10 +328,10 @@ func (s *session) closedFrames(ctx context.Context) string {
 
 // scrollNote says how far a wait scrolled before giving up.
 func (s *session) scrollNote() string {
-	if s.scrollGrew {
-		return fmt.Sprintf(" (scrolled down %d screens, as a person would; the page kept loading more as it scrolled)", s.scrolled)
+	if s.scrolled >= maxScroll {
+		return fmt.Sprintf(" (scrolled down %d screens, as a person would, and stopped there)", s.scrolled)
 	}
-	return fmt.Sprintf(" (scrolled down %d screens, to the bottom of the page)", s.scrolled)
+	return " (scrolled down to the bottom of the page, as a person would)"
 }
 
 // nextCondition is what should become visible after step i's action: the next step's target, or end.
@@ -374,7 +376,7 @@ func (x *stepRun) do(ctx context.Context) error {
 		}
 		if s.scrolled > 0 {
 			s.r.res.Notes = append(s.r.res.Notes, s.r.sc.Mask(fmt.Sprintf("%s step %d (line %d): %s appeared only "+
-				"after scrolling down %d screens", x.phase, x.index+1, st.Line, st.Target, s.scrolled)))
+				"after scrolling down, as a person would", x.phase, x.index+1, st.Line, st.Target)))
 		}
 		if w := s.pending; w != nil && w.repeat {
 			s.awaitNewScreen(ctx, w)
@@ -576,7 +578,12 @@ func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, err
 			return false, err
 		}
 		followed := false
-		engineTime(ctx, func() { followed = s.followPopup(ctx, c) })
+		engineTime(ctx, func() {
+			// A popup the page opened (an ad) takes the front, and a tab behind it gets no frames and slow
+			// timers: what the flow waits for on its own tab would come late or never.
+			s.front(ctx)
+			followed = s.followPopup(ctx, c)
+		})
 		if followed {
 			s.popupSwitched = true
 			scrollFrom = -1 // another page: nothing to scroll back
@@ -607,18 +614,19 @@ func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, err
 // maxScroll bounds how far a wait scrolls down looking for a target.
 const maxScroll = 30
 
-// scrollOnce scrolls the page down one screen and reports whether scrolling is over (the bottom reached
-// and nothing more loaded, or maxScroll screens), and where the page was before.
+// scrollOnce scrolls the page down one screen and reports whether scrolling is over (maxScroll screens),
+// and where the page was before. At the bottom it keeps asking until the wait ends: the page may load more
+// once its own scroll handler has run, which on a busy machine can take a while.
 func (s *session) scrollOnce(ctx context.Context) (done bool, from float64) {
 	var sc scrolled
 	if err := s.call(ctx, &sc, "scrollMore"); err != nil {
 		return false, 0
 	}
-	if sc.Moved || sc.Grew {
+	if sc.Moved {
 		s.scrolled++
 	}
 	s.scrollGrew = s.scrollGrew || sc.Grew
-	return s.scrolled >= maxScroll || (sc.AtBottom && !sc.Grew && !sc.Moved), sc.From
+	return s.scrolled >= maxScroll, sc.From
 }
 
 func (s *session) waitAbsent(ctx context.Context, t *scenario.Target) error {
