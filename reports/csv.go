@@ -20,7 +20,7 @@ func csvColumns() []string {
 	return []string{
 		"rank", "scenario_id", "site", "device", "status", "reason",
 		"clicks_to_control", "hovers_to_control", "levels_to_control", "clicks_to_done", "interstitials",
-		"login_actions", "fields_filled", "waits", "dialogs", "reachable_without_login",
+		"pages_to_done", "login_actions", "fields_filled", "waits", "dialogs", "reachable_without_login",
 		"control_label", "control_width", "control_height", "control_in_viewport_on_arrival",
 		"control_contrast_ratio", "control_font_size_px", "control_target_size", "control_size_ratio",
 		"confirm_offers", "clicks_to_subscribe", "subscribe_ended_at_payment", "autorenew_prechecked",
@@ -66,7 +66,7 @@ func csvRow(e *Entry, packs []string) []string {
 	m := e.Metrics
 	add(rank, e.ScenarioID, e.Site, e.Device.Name, string(e.Status), e.Reason,
 		intText(m.ClicksToControl), intText(m.HoversToControl), intText(m.LevelsToControl),
-		intText(m.ClicksToDone), intText(m.Interstitials),
+		intText(m.ClicksToDone), intText(m.Interstitials), intText(m.PagesToDone),
 		strconv.Itoa(m.LoginActions), strconv.Itoa(m.FieldsFilled), strconv.Itoa(m.Waits), strconv.Itoa(m.Dialogs),
 		boolText(m.ReachableWithoutLogin))
 	if c := e.Control; c != nil {

@@ -124,10 +124,13 @@ type Metrics struct {
 	LevelsToControl *int `json:"levels_to_control"`
 	ClicksToDone    *int `json:"clicks_to_done"`
 	Interstitials   *int `json:"interstitials"`
-	LoginActions    int  `json:"login_actions"`
-	FieldsFilled    int  `json:"fields_filled"`
-	Waits           int  `json:"waits"`
-	Dialogs         int  `json:"dialogs"`
+	// PagesToDone is the pages a person is shown from the landing page (included) to the done state: the
+	// landing page and each new document, route or screen an action opened (the FTC's "pages").
+	PagesToDone  *int `json:"pages_to_done"`
+	LoginActions int  `json:"login_actions"`
+	FieldsFilled int  `json:"fields_filled"`
+	Waits        int  `json:"waits"`
+	Dialogs      int  `json:"dialogs"`
 	// ReachableWithoutLogin: the cancel path up to the control, replayed in a fresh logged-out context, found
 	// the control (§312k BGB asks for no login wall). Nil unless the scenario asks for the check.
 	ReachableWithoutLogin *bool `json:"reachable_without_login"`

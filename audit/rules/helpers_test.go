@@ -28,7 +28,7 @@ func base(mods ...mod) *metrics.Result {
 		Status: metrics.StatusOK, StartedAt: measuredAt, FinalURL: "https://shop.example/account/status",
 		Metrics: metrics.Metrics{
 			ClicksToControl: ip(1), HoversToControl: ip(0), LevelsToControl: ip(0), ClicksToDone: ip(2),
-			Interstitials: ip(1), LoginActions: 4, ReachableWithoutLogin: bp(true),
+			Interstitials: ip(1), PagesToDone: ip(2), LoginActions: 4, ReachableWithoutLogin: bp(true),
 		},
 		Control: &metrics.Control{
 			Label: "Verträge hier kündigen", Role: "button", Tag: "button",

@@ -207,6 +207,9 @@ func metricTable() []Metric {
 		{Name: "interstitials", Type: TypeInt, at: atDone,
 			Doc: "screens between the click on the cancel control and the done state (confirmations, offers, surveys)",
 			get: count(func(m *metrics.Metrics) *int { return m.Interstitials })},
+		{Name: "pages_to_done", Type: TypeInt, at: atDone,
+			Doc: "pages shown from the landing page (included) to the done state: new documents, routes and screens (the FTC's \"pages\")",
+			get: count(func(m *metrics.Metrics) *int { return m.PagesToDone })},
 		{Name: "clicks_after_control", Type: TypeInt, at: atDone,
 			Doc: "clicks after the cancel control until the done state (clicks_to_done - clicks_to_control)",
 			get: func(r *metrics.Result) (Value, bool) {

@@ -74,6 +74,13 @@ func countMetrics(steps []metrics.Step, controlReached, doneReached bool, cancel
 			}
 		}
 		m.ClicksToDone, m.Interstitials = &clicks, &inter
+		pages := 1 // the landing page
+		for _, s := range cancel {
+			if !s.Skipped && s.Level && s.LevelKind != "reveal" {
+				pages++
+			}
+		}
+		m.PagesToDone = &pages
 	}
 	return m
 }

@@ -4,8 +4,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/scenario"
 )
 
 // The counting rules of the README's metric table on recorded steps, without a browser.
@@ -85,4 +87,19 @@ func TestCountMetrics(t *testing.T) {
 			assert.Equal(t, 2, m.Dialogs)
 		})
 	}
+}
+
+// TestPagesToDone: the landing page, then each new document, route or screen; a menu or dialog opened over
+// a page is no new page.
+func TestPagesToDone(t *testing.T) {
+	step := func(kind string, control bool) metrics.Step {
+		return metrics.Step{Phase: phaseCancel, Action: string(scenario.Click), Clicks: 1, Control: control,
+			Level: kind != "", LevelKind: kind}
+	}
+	steps := []metrics.Step{step("navigation", false), step("reveal", true), step("route", false),
+		step("screen", false), step("", false), step("reveal", false)}
+	m := countMetrics(steps, true, true, 0)
+	require.NotNil(t, m.PagesToDone)
+	assert.Equal(t, 4, *m.PagesToDone, "landing, navigation, route, screen")
+	assert.Nil(t, countMetrics(steps, true, false, 0).PagesToDone, "not measured without the done state")
 }

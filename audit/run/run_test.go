@@ -79,6 +79,7 @@ type want struct {
 	clicksToDone, interstitials, dialogs *int
 	box                                  *metrics.Box // width and height only
 	levelKinds                           []string     // of the cancel steps that opened a level, in order
+	pages                                *int
 }
 
 func TestCounting(t *testing.T) {
@@ -174,7 +175,7 @@ func TestCounting(t *testing.T) {
 				control(txt("取消订阅")), click(txt("继续取消")), click(txt("继续取消")), click(txt("确认取消")),
 			}, txt("已取消")),
 			want: want{status: metrics.StatusOK, clicksToControl: ip(1), levels: ip(0), clicksToDone: ip(4), interstitials: ip(3),
-				levelKinds: []string{"navigation", "navigation", "navigation", "reveal"}},
+				levelKinds: []string{"navigation", "navigation", "navigation", "reveal"}, pages: ip(4)},
 		},
 		{
 			name: "single-page app: retention screens at one URL with the same button text",
@@ -182,7 +183,7 @@ func TestCounting(t *testing.T) {
 				control(txt("取消订阅")), click(txt("继续取消")), click(txt("继续取消")), click(txt("确认取消")),
 			}, txt("已取消")),
 			want: want{status: metrics.StatusOK, clicksToControl: ip(1), levels: ip(0), clicksToDone: ip(4), interstitials: ip(3),
-				levelKinds: []string{"screen", "screen", "screen", "reveal"}},
+				levelKinds: []string{"screen", "screen", "screen", "reveal"}, pages: ip(4)},
 		},
 		{
 			name: "overlay that swallows the click",
@@ -209,6 +210,7 @@ func TestCounting(t *testing.T) {
 			assertCount(t, "hovers_to_control", tc.want.hovers, m.HoversToControl)
 			assertCount(t, "clicks_to_done", tc.want.clicksToDone, m.ClicksToDone)
 			assertCount(t, "interstitials", tc.want.interstitials, m.Interstitials)
+			assertCount(t, "pages_to_done", tc.want.pages, m.PagesToDone)
 			if tc.want.dialogs != nil {
 				assert.Equal(t, *tc.want.dialogs, m.Dialogs, "dialogs")
 			}
