@@ -94,9 +94,9 @@ var ErrInterrupted = errors.New("sweep interrupted")
 
 // Sweep runs every job and returns the results in job order (deterministic, whatever the parallelism).
 // When ctx ends, jobs not yet finished are left out (nil in the slice: a run cut short is not a result) and
-// ErrInterrupted is returned. When b is a Pool and a run failed because its browser crashed or the
-// connection was lost, the browser is relaunched and the run retried once (Attempts 2, the first reason in
-// Notes).
+// ErrInterrupted is returned. When b is a Pool and a run lost its browser (it crashed, or the connection
+// was lost, in any phase of the run), the browser is relaunched (once, however many runs saw it go) and the
+// run retried once (Attempts 2, the first reason in Notes).
 func Sweep(ctx context.Context, b run.Browser, jobs []Job, o SweepOptions) ([]*metrics.Result, error) {
 	n := o.Parallel
 	if n < 1 {
@@ -156,12 +156,15 @@ func runWithRetry(ctx context.Context, b run.Browser, j Job, opt run.Options) *m
 	if ctx.Err() != nil {
 		return nil
 	}
-	// A lost browser can look like anything from inside the run (a wait that never ends reads as
-	// not_found), so every run that did not end ok asks whether its browsers are still there.
-	if r.Status == metrics.StatusOK {
+	// A context that lost its browser while the run used it is a lost run, whatever the status says (a
+	// subscribe or logged-out phase cut short leaves the status ok). And a lost browser can look like
+	// anything from inside the run (a wait that never ends reads as no_control), so every run that did not
+	// end ok asks whether its browsers are still there (one that hangs has not disconnected).
+	lost := l.disconnected()
+	if !lost && r.Status == metrics.StatusOK {
 		return r
 	}
-	lost, err := l.lost(ctx)
+	crashed, err := l.crashed(ctx)
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -169,10 +172,13 @@ func runWithRetry(ctx context.Context, b run.Browser, j Job, opt run.Options) *m
 		r.Notes = append(r.Notes, err.Error())
 		return r
 	}
-	if !lost {
+	if !lost && !crashed {
 		return r // the browser is fine: the site failed, not the browser
 	}
 	first := r.Reason
+	if first == "" {
+		first = "the browser went away during a later phase" // the cancel path itself had ended ok
+	}
 	r = run.Run(ctx, &lease{rec: rec, ctx: ctx}, j.Scenario, j.Device, opt)
 	if ctx.Err() != nil {
 		return nil
@@ -182,15 +188,15 @@ func runWithRetry(ctx context.Context, b run.Browser, j Job, opt run.Options) *m
 	return r
 }
 
-// lease is the pool as one run sees it: it opens the run's contexts with the sweep's ctx and remembers the
-// browsers they were opened on, so that only a crash of those counts against the run (not that of another
-// browser of the pool).
+// lease is the pool as one run sees it: it opens the run's contexts with the sweep's ctx and remembers
+// them, so that only a crash of the run's own browsers counts against the run, not that of another browser
+// of the pool.
 type lease struct {
 	rec recoverer
 	ctx context.Context
 
 	mu   sync.Mutex
-	used []*browser.Browser
+	ctxs []*browser.Context
 }
 
 func (l *lease) NewContext(d browser.Device, onDialog func(browser.Dialog)) (*browser.Context, error) {
@@ -200,18 +206,28 @@ func (l *lease) NewContext(d browser.Device, onDialog func(browser.Dialog)) (*br
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !slices.Contains(l.used, c.Browser()) {
-		l.used = append(l.used, c.Browser())
-	}
+	l.ctxs = append(l.ctxs, c)
 	return c, nil
 }
 
 func (l *lease) Version() string { return l.rec.Version() }
 
-// lost tells whether a browser the run used crashed (it is replaced by then); err: its relaunch failed.
-func (l *lease) lost(ctx context.Context) (bool, error) {
+// disconnected tells whether a context of the run lost its browser while it was open.
+func (l *lease) disconnected() bool {
 	l.mu.Lock()
-	used := slices.Clone(l.used)
+	defer l.mu.Unlock()
+	return slices.ContainsFunc(l.ctxs, (*browser.Context).Disconnected)
+}
+
+// crashed tells whether a browser the run used crashed (it is replaced by then); err: its relaunch failed.
+func (l *lease) crashed(ctx context.Context) (bool, error) {
+	l.mu.Lock()
+	var used []*browser.Browser
+	for _, c := range l.ctxs {
+		if !slices.Contains(used, c.Browser()) {
+			used = append(used, c.Browser())
+		}
+	}
 	l.mu.Unlock()
 	lost := false
 	for _, b := range used {

@@ -30,6 +30,9 @@ var siteURL string
 // under way.
 var srvHits atomic.Int32
 
+// subHits counts the loads of the subscribe page (?phase=subscribe) apart.
+var subHits atomic.Int32
+
 func TestMain(m *testing.M) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -39,6 +42,9 @@ func TestMain(m *testing.M) {
 			delay = "0"
 		} else {
 			srvHits.Add(1)
+		}
+		if r.URL.Query().Get("phase") == "subscribe" {
+			subHits.Add(1)
 		}
 		fmt.Fprintf(w, `<!doctype html><meta charset="utf-8"><body><script>setTimeout(() => document.body.insertAdjacentHTML('beforeend',
 			'<button style="width:100px;height:40px" onclick="this.insertAdjacentHTML(\'afterend\', \'<p>已退订</p>\')">退订</button>'), %s)</script>`, delay)
@@ -157,6 +163,7 @@ func TestSweepRelaunchesACrashedBrowserAndRetriesOnce(t *testing.T) {
 		_ = syscall.Kill(pids[0], syscall.SIGKILL)
 	}()
 	sc := testScenario("crash", "?delay=2000")
+	sc.Timeouts = scenario.Timeouts{Step: 20 * time.Second, Scenario: 60 * time.Second} // -race on a busy machine
 	results, err := Sweep(ctx, pool, Jobs([]*scenario.Scenario{sc}), SweepOptions{})
 	require.NoError(t, err)
 	r := results[0]

@@ -77,10 +77,12 @@ type docState struct {
 	failure   *DocFailure
 }
 
-// setupTimeout bounds the set-up of one page (events, emulation); popupSetupTimeout that of a page the
-// flow opened, looked at again on the next call when it did not answer. disposeTimeout bounds disposing of
-// a context whose renderer is frozen.
+// createTimeout bounds making a context and its tab: only a browser that stops answering takes that long
+// (a busy one on a loaded machine takes seconds). setupTimeout bounds the set-up of one page (events,
+// emulation); popupSetupTimeout that of a page the flow opened, looked at again on the next call when it
+// did not answer. disposeTimeout bounds disposing of a context whose renderer is frozen.
 const (
+	createTimeout     = 30 * time.Second
 	setupTimeout      = 5 * time.Second
 	popupSetupTimeout = time.Second
 	disposeTimeout    = 5 * time.Second
@@ -127,7 +129,7 @@ func (b *Browser) OpenContext(ctx context.Context, d Device, onDialog func(Dialo
 // newContext makes the context on rb, a client counted as open by b.client: Close releases it, and so
 // does a failure here.
 func (b *Browser) newContext(rb *rod.Browser, d Device, onDialog func(Dialog)) (*Context, error) {
-	sctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), createTimeout)
 	defer cancel()
 	res, err := proto.TargetCreateBrowserContext{}.Call(rb.Context(sctx))
 	if err != nil {
@@ -154,10 +156,16 @@ func (b *Browser) newContext(rb *rod.Browser, d Device, onDialog func(Dialog)) (
 			c.download(e.GUID, e.URL, e.SuggestedFilename)
 		}
 	}))
-	p, err := incog.Page(proto.TargetCreateTarget{URL: "about:blank"})
+	// Every call bounded: a browser that stops answering (not gone, just silent) must not hold the run.
+	target, err := proto.TargetCreateTarget{URL: "about:blank", BrowserContextID: incog.BrowserContextID}.Call(incog.Context(sctx))
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("new page: %w", err)
+	}
+	p, _, err := c.attach(context.Background(), target.TargetID, createTimeout)
+	if err != nil {
+		c.Close() // disposing of the context closes its page
+		return nil, fmt.Errorf("attach to the new page: %w", err)
 	}
 	if err := c.adopt(listen, context.Background(), p); err != nil {
 		c.Close()
@@ -165,6 +173,28 @@ func (b *Browser) newContext(rb *rod.Browser, d Device, onDialog func(Dialog)) (
 	}
 	c.setPage(p)
 	return c, nil
+}
+
+// attach makes a rod page of target id, within d and while ctx lasts. rod gives the page (and its
+// Keyboard, Mouse and Touch, which keep the context they were made with) the context of the attach, so
+// that context is cancelled only when the attach does not finish in time; a page attached too late is
+// dropped from rod's cache, so the next try attaches afresh. timedOut: d or ctx ran out.
+func (c *Context) attach(ctx context.Context, id proto.TargetTargetID, d time.Duration) (p *rod.Page, timedOut bool, err error) {
+	actx, cancel := context.WithCancel(context.Background())
+	timer := time.AfterFunc(d, cancel)
+	stop := context.AfterFunc(ctx, cancel)
+	p, err = c.incog.Context(actx).PageFromTarget(id)
+	inTime := timer.Stop()
+	inTime = stop() && inTime
+	if inTime && err == nil {
+		return p, false, nil
+	}
+	cancel()
+	if err == nil {
+		c.incog.RemoveState(id)
+		err = fmt.Errorf("attach to page: %w", context.DeadlineExceeded)
+	}
+	return nil, !inTime, err
 }
 
 // listenContext is a context for event listeners that Close cancels.
@@ -463,17 +493,13 @@ func (c *Context) Popups(ctx context.Context) ([]*rod.Page, error) {
 		}
 		// Attaching enables the Page domain, which a popup frozen in an endless script never answers: bound
 		// it like the rest of the set-up, and try again on the next call.
-		pctx, cancelAttach := context.WithTimeout(ctx, popupSetupTimeout)
-		p, err := c.incog.Context(pctx).PageFromTarget(t.TargetID)
-		timedOut := pctx.Err() != nil
-		cancelAttach()
+		p, timedOut, err := c.attach(ctx, t.TargetID, popupSetupTimeout)
 		if err != nil {
 			if !timedOut || c.gaveUp(t.TargetID) {
 				c.known[t.TargetID] = true // closed meanwhile, or not a page we can drive: never retried
 			}
 			continue
 		}
-		p = p.Context(context.Background()) // the attach's deadline must not bound the page's later calls
 		// A page that does not answer its set-up in time (busy, or frozen) stays unknown: the next call
 		// tries again, and the caller's own page is looked at in between.
 		lctx, stop := context.WithCancel(context.Background())

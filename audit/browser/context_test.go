@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/input"
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -113,6 +114,14 @@ func hostileSite(t *testing.T) string {
 	mux.HandleFunc("/notes.txt", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprint(w, "notes")
+	})
+	mux.HandleFunc("/opener", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><button id="open" style="width:200px;height:60px" onclick="window.open('/form')">open</button>`)
+	})
+	mux.HandleFunc("/form", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>form</title><input id="q">`)
 	})
 	mux.HandleFunc("/links", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -372,4 +381,36 @@ func TestOpenContextHonoursCtx(t *testing.T) {
 		defer b.mu.Unlock()
 		return b.open == 0
 	}, eventWait, poll, "the context made meanwhile is closed")
+}
+
+// The driven page and a popup the context adopted keep working once set up: rod's Keyboard, Mouse and
+// Touch keep the context the page was attached with, which must not end with the attach.
+func TestPagesOutliveTheirSetUp(t *testing.T) {
+	site := hostileSite(t)
+	b := launchT(t)
+	c := openT(t, b)
+	p := c.Page()
+	gotoURL(p, site+"/opener")
+	click(t, p, "#open")
+	var popups []*rod.Page
+	require.Eventually(t, func() bool {
+		var err error
+		popups, err = c.Popups(context.Background())
+		return err == nil && len(popups) == 1
+	}, eventWait, 100*time.Millisecond, "the popup is adopted")
+	popup := popups[0]
+	c.SwitchTo(popup)
+	require.Eventually(t, func() bool {
+		res, err := popup.Timeout(eventWait).Eval(`() => document.title`)
+		return err == nil && res.Value.Str() == "form"
+	}, eventWait, poll)
+	for _, pg := range []*rod.Page{popup, p} {
+		_, err := pg.Timeout(eventWait).Eval(`() => { let q = document.querySelector("#q") || document.body.appendChild(document.createElement("input")); q.id = "q"; q.focus() }`)
+		require.NoError(t, err)
+		require.NoError(t, pg.Keyboard.Type(input.KeyA), "typing works after the set-up")
+		res, err := pg.Timeout(eventWait).Eval(`() => document.querySelector("#q").value`)
+		require.NoError(t, err)
+		assert.Equal(t, "a", res.Value.Str())
+		require.NoError(t, pg.Mouse.MoveTo(proto.Point{X: 10, Y: 10}), "the mouse works after the set-up")
+	}
 }

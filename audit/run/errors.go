@@ -12,6 +12,9 @@ import (
 // errCrashed: the renderer of the driven page crashed or was killed.
 var errCrashed = errors.New("the page crashed: its renderer process ended")
 
+// errBrowserLost: the browser itself went away (its process was killed, or a remote endpoint was lost).
+var errBrowserLost = errors.New("the browser went away (killed, or the connection to it was lost)")
+
 // errNotVisible: a target did not appear within its step.
 var errNotVisible = errors.New("not visible")
 

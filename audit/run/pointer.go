@@ -75,6 +75,9 @@ func (x *stepRun) pointerStep(ctx context.Context) error {
 	if err := x.click(ctx, opts, &p); err != nil {
 		return err
 	}
+	if st.Action != scenario.Fill {
+		x.rec.Clicks = 1 // a click that reached the target (focusing a field to type is no click)
+	}
 	if st.Control && x.track && p.Receives && p.CoveredBy != "" && p.VisibleFraction != nil {
 		x.note(fmt.Sprintf("%s is partly covered by %s: a click reaches %.0f%% of it (clicked there)", st.Target,
 			truncate(p.CoveredBy, 120), 100**p.VisibleFraction))
@@ -212,7 +215,6 @@ func (x *stepRun) click(ctx context.Context, opts prepareOpts, p *prepared) erro
 		}
 		d := s.delivery(ctx, x.st.Target, p.X, p.Y)
 		if !d.Seen || d.Delivered {
-			x.rec.Clicks = 1
 			return nil
 		}
 		hit := s.r.sc.Mask(truncate(d.Hit, 120))

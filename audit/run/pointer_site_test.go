@@ -104,6 +104,8 @@ func TestPointerSites(t *testing.T) {
 			reason: []string{`text="退订" is inert: it has the inert attribute`, "still so after"}},
 		{name: "inert ancestor", page: "inert-ancestor.html", status: metrics.StatusBlocked,
 			reason: []string{"is inert: its ancestor section#plans has the inert attribute", "still so after"}},
+		{name: "outside an open modal dialog", page: "modal.html", status: metrics.StatusBlocked,
+			reason: []string{"is inert: a modal dialog (dialog#wait) is open and it is outside it", "still so after"}},
 		{name: "inert while loading, then usable", page: "inert-lifted.html", status: metrics.StatusOK, clicks: ip(1)},
 		// 3. Blocked is not missing.
 		{name: "covered for the whole step", page: "covered.html", status: metrics.StatusBlocked,

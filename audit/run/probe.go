@@ -31,7 +31,7 @@ func toJS(t *scenario.Target) *jsTarget {
 	}
 	j := &jsTarget{Text: t.Text, TextContains: t.TextContains, Role: t.Role, Name: t.Name, CSS: t.CSS, XPath: t.XPath,
 		Within: toJS(t.Within)}
-	if t.Nth != 0 {
+	if t.Nth != 0 || t.NthSet {
 		n := t.Nth
 		j.Nth = &n
 	}

@@ -555,7 +555,7 @@
       return k;
     };
     if (recvArea + coverArea > 0) res.visible_fraction = Math.round(recvArea / (recvArea + coverArea) * 1000) / 1000;
-    else res.visible_fraction = 0;
+    else if (!res.receives) res.visible_fraction = 0; // else no point was sampled: not measured
     if (!res.receives && best) { res.receives = true; res.x = best.x; res.y = best.y; }
     if (!res.receives) {
       // Nothing reaches it: name what a click would hit (whatever covers most of it, else what the centre hits).

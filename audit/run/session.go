@@ -188,6 +188,11 @@ func isControlAhead(steps []scenario.Step, i int) bool {
 // reach, is no_control. controlAhead: the step is the control, or only waits stand before it.
 func (s *session) judge(ctx context.Context, err error, step time.Duration, phase string, controlAhead bool) (metrics.Status, string) {
 	msg := err.Error()
+	if s.bc.Disconnected() {
+		// The whole browser went away (killed, or a remote endpoint lost): no finding about the site.
+		s.gone = errBrowserLost
+		return metrics.StatusError, errBrowserLost.Error()
+	}
 	if st := classify(err); st != "" {
 		if st == metrics.StatusSiteError && s.gone == nil && errors.Is(err, errCrashed) {
 			s.gone = errCrashed

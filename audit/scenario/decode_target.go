@@ -44,7 +44,7 @@ func (d *decoder) target(n *yaml.Node, path string, depth int) *Target {
 			if nth < 0 {
 				d.errorf(fd.val, join(path, "nth"), "must be 0 or more (0 is the first visible match), got %d", nth)
 			}
-			t.Nth = nth
+			t.Nth, t.NthSet = nth, true
 		}
 	}
 	if fd, ok := f["within"]; ok && fd.val != nil {

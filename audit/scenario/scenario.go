@@ -157,7 +157,10 @@ type Target struct {
 	XPath        string  `json:"xpath,omitempty"`
 	Within       *Target `json:"within,omitempty"`
 	Nth          int     `json:"nth,omitempty"`
-	Line         int     `json:"-"`
+	// NthSet: the scenario gave nth (0 included): the step takes that match even when the locator means
+	// several elements.
+	NthSet bool `json:"-"`
+	Line   int  `json:"-"`
 }
 
 // Condition is a state the page must reach: a target becoming visible, or the URL matching a regex.
