@@ -15,6 +15,11 @@ var errCrashed = errors.New("the page crashed: its renderer process ended")
 // errBrowserLost: the browser itself went away (its process was killed, or a remote endpoint was lost).
 var errBrowserLost = errors.New("the browser went away (killed, or the connection to it was lost)")
 
+// errLookCut: the step's time ran out while the engine was still looking at the page (one look took
+// longer than a liveness span: a heavy page on a machine with no core to spare). Not a finding.
+var errLookCut = errors.New("the engine's last look at the page did not finish within the step: " +
+	"the page could not be examined in time, so nothing is said about the target")
+
 // errNotVisible: a target did not appear within its step.
 var errNotVisible = errors.New("not visible")
 

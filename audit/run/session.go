@@ -210,6 +210,9 @@ func (s *session) judge(ctx context.Context, err error, step time.Duration, phas
 	if ctx.Err() != nil {
 		return metrics.StatusError, fmt.Sprintf("scenario deadline of %s exceeded (%s)", s.r.sc.Timeouts.Scenario, msg)
 	}
+	if errors.Is(err, errLookCut) {
+		return metrics.StatusError, msg // the tool could not finish looking: no finding either way
+	}
 	if !errors.Is(err, errNotVisible) {
 		return s.inPhase(phase, metrics.StatusFailed, msg)
 	}
@@ -569,6 +572,7 @@ func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, err
 	leaving := false
 	for {
 		l, err := s.look(ctx, c)
+		cut := err != nil && ctx.Err() != nil // the step ended during this look: it says nothing
 		if err == nil && strings.HasPrefix(l.url, "chrome-error:") {
 			return false, s.errorPage(ctx)
 		}
@@ -606,6 +610,9 @@ func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, err
 			if leaving {
 				return false, &siteError{msg: fmt.Sprintf("the page began leaving for another page that had not "+
 					"arrived when the step's time was up; %s was seen only on the page being left", describeCondition(c))}
+			}
+			if cut {
+				return false, errLookCut
 			}
 			return false, nil
 		case <-time.After(delay):

@@ -56,7 +56,7 @@ func TestParseComplete(t *testing.T) {
 		CheckWithoutLogin: true,
 		Cancel: []Step{
 			{Line: 22, Action: Hover, Target: &Target{Role: "menuitem", Name: "我的", Line: 22}, Name: "open the account menu"},
-			{Line: 24, Action: Click, Target: &Target{TextContains: "帮助", Within: &Target{CSS: ".menu", Line: 24}, Nth: 1, Line: 24}},
+			{Line: 24, Action: Click, Target: &Target{TextContains: "帮助", Within: &Target{CSS: ".menu", Line: 24}, Nth: 1, NthSet: true, Line: 24}},
 			{Line: 25, Action: Press, Value: "Escape"},
 			{Line: 26, Action: Wait, Duration: 500 * time.Millisecond},
 			{Line: 27, Action: Select, Target: &Target{CSS: "select#reason", Line: 27}, Value: "不想续费了"},
