@@ -49,28 +49,35 @@ type option struct {
 	Href  string `json:"href"` // the page choosing it loads, when that can be known
 }
 
-// jsTarget is the locator candidates.js chose: text, role+name or css, with nth among the visible matches.
+// jsTarget is the locator candidates.js chose: text, role+name or css, with nth among the visible matches,
+// within a container when that is what makes it mean one element.
 type jsTarget struct {
-	Text string `json:"text,omitempty"`
-	Role string `json:"role,omitempty"`
-	Name string `json:"name,omitempty"`
-	CSS  string `json:"css,omitempty"`
-	Nth  int    `json:"nth"`
+	Text   string    `json:"text,omitempty"`
+	Role   string    `json:"role,omitempty"`
+	Name   string    `json:"name,omitempty"`
+	CSS    string    `json:"css,omitempty"`
+	Nth    int       `json:"nth"`
+	Within *jsTarget `json:"within,omitempty"`
 }
 
 func (t jsTarget) target() *scenario.Target {
-	return &scenario.Target{Text: t.Text, Role: t.Role, Name: t.Name, CSS: t.CSS, Nth: t.Nth}
+	st := &scenario.Target{Text: t.Text, Role: t.Role, Name: t.Name, CSS: t.CSS, Nth: t.Nth}
+	if t.Within != nil {
+		st.Within = t.Within.target()
+	}
+	return st
 }
 
 // screen is what enumerate found.
 type screen struct {
-	URL       string `json:"url"`
-	Title     string `json:"title"`
-	Items     []item `json:"items"`
-	Truncated bool   `json:"truncated"`
-	Text      string `json:"text"`      // what the page says, cut
-	Dialog    bool   `json:"dialog"`    // a modal dialog is on display
-	Confirmed string `json:"confirmed"` // the question of a confirm() the page asked (answered no)
+	URL       string   `json:"url"`
+	Title     string   `json:"title"`
+	Items     []item   `json:"items"`
+	Truncated bool     `json:"truncated"`
+	Text      string   `json:"text"`      // what the page says, cut
+	Dialog    bool     `json:"dialog"`    // a modal dialog is on display
+	Confirmed string   `json:"confirmed"` // the question of a confirm() the page asked (answered no)
+	snap      snapshot // the screen's fingerprint when it was read
 }
 
 // snapshot is a cheap fingerprint of the screen, compared while waiting for it to settle.
@@ -80,9 +87,13 @@ type snapshot struct {
 	Ready  string  `json:"ready"`
 	Count  int     `json:"count"`
 	Hash   int64   `json:"hash"`
-	// Mutated is how long ago (ms) the DOM last changed; Busy: something on display has aria-busy.
+	// Mutated is how long ago (ms) the DOM last changed; Busy: something on display has aria-busy; Moving: a
+	// short transition or animation is running.
 	Mutated int64 `json:"mutated"`
 	Busy    bool  `json:"busy"`
+	Moving  bool  `json:"moving"`
+	// Leaving: the page began a navigation to another document (see pageScript), not yet committed.
+	Leaving bool `json:"leaving"`
 }
 
 // same tells whether two snapshots show the same screen.

@@ -76,17 +76,35 @@
       }
       return null;
     }
+    // A step's locator must mean one element (the engine's resolve, as Playwright's strict mode): nth picks
+    // any match but the first, which the scenario format cannot name apart from "no nth". The first of several
+    // is named within the nearest container with an id that holds it alone ("Project Alpha" within
+    // #dokuwiki__content), else by another locator.
+    function narrowed(list, el, loc) {
+      const i = indexOf(list, el);
+      if (i < 0) return null;
+      if (list.length === 1 || i > 0) return Object.assign(loc, { nth: i });
+      for (let a = parentComposed(list[i]); a && a.nodeType === 1; a = parentComposed(a)) {
+        if (!a.id || !/^[A-Za-z][\w-]*$/.test(a.id) || !visible(a)) continue;
+        const inside = list.filter((m) => containsComposed(a, m));
+        if (inside.length === 1 && document.querySelectorAll('#' + a.id).length === 1) {
+          return Object.assign(loc, { nth: 0, within: { css: '#' + a.id, nth: 0 } });
+        }
+        if (inside.length > 1) break; // wider containers hold more of them
+      }
+      return null;
+    }
     return function locate(el, text, name, r) {
       if (el.tagName === 'SELECT') text = ''; // its text is every option's: found by its name or place
       const leaf = text ? leafText(el, text) : null;
       if (leaf) return leaf;
       if (text && text.length <= MAX_LOCATOR_TEXT) {
-        const i = indexOf(textMatches(text), el);
-        if (i >= 0) return { text, nth: i };
+        const loc = narrowed(textMatches(text), el, { text });
+        if (loc) return loc;
       }
       if (r && name && name.length <= MAX_LOCATOR_TEXT) {
-        const i = indexOf(roleMatches(r, name), el);
-        if (i >= 0) return { role: r, name, nth: i };
+        const loc = narrowed(roleMatches(r, name), el, { role: r, name });
+        if (loc) return loc;
       }
       const css = cssPath(el);
       const i = indexOf(cssMatches(css), el);
@@ -155,6 +173,7 @@
     for (const h of els) {
       if (out.length >= 20 || hidden >= 500) break;
       if (!(isActionable(h) || h.hasAttribute('tabindex')) || visible(h)) continue;
+      if (h.tagName === 'OPTION' || h.tagName === 'OPTGROUP') continue; // a select's list: opened by choosing, not hovering
       hidden++;
       let panel = h, a = parentComposed(h);
       for (let i = 0; a && a.nodeType === 1 && i < 4 && !visible(a); i++) { panel = a; a = parentComposed(a); }
@@ -264,6 +283,18 @@
     observer = new MutationObserver(() => { lastMutation = performance.now(); });
     observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   }
+  let counted = null; // the last count of controls (see snapshot)
+  // animating: a transition or animation that ends within a second is running (a menu sliding open); one
+  // that repeats for ever (a spinner) or runs longer is the page's decoration, not a change to wait for.
+  function animating() {
+    if (!document.getAnimations) return false;
+    for (const a of document.getAnimations()) {
+      if (a.playState !== 'running' || !a.effect) continue;
+      const t = a.effect.getComputedTiming();
+      if (Number.isFinite(t.endTime) && t.endTime - (t.localTime || 0) < 1000) return true;
+    }
+    return false;
+  }
   // busy: the page says it is loading something (aria-busy on something on display).
   function busy() {
     for (const el of document.querySelectorAll('[aria-busy="true"]')) if (visible(el)) return true;
@@ -276,14 +307,25 @@
     }
     return false;
   }
-  // CONFIRM_MARK is set on the document element by the search's confirm() (see replay.go): the page asked.
+  // CONFIRM_MARK is set on the document element by the search's confirm() (see replay.go): the page asked;
+  // LEAVING_MARK when the page began a navigation to another document.
   const CONFIRM_MARK = 'data-cancelpath-confirm';
+  const LEAVING_MARK = 'data-cancelpath-leaving';
+  const leaving = () => document.documentElement.hasAttribute(LEAVING_MARK);
 
   const ops = {
     // snapshot: cheap fingerprint of the screen, polled while waiting for it to settle; mutated is how long
     // ago (ms) the DOM last changed, busy whether the page says it is loading.
     snapshot() {
       watchMutations();
+      const now = performance.now();
+      const moving = animating();
+      // Controls only change with the DOM or with an animation (a menu fading in): while neither happened
+      // since the last count, it stands, and the page is not walked again.
+      if (counted && counted.url === location.href && lastMutation < counted.at && !moving && !counted.moving) {
+        return { url: location.href, origin: performance.timeOrigin, ready: document.readyState, count: counted.count,
+          hash: counted.hash, mutated: Math.round(now - lastMutation), busy: busy(), leaving: leaving() };
+      }
       let n = 0, h = 0;
       for (const el of allElements(roots(document, []))) {
         if (!isActionable(el) || !visible(el)) continue;
@@ -291,8 +333,9 @@
         const s = el.tagName + norm(el.textContent).slice(0, 40);
         for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
       }
+      counted = { url: location.href, at: now, count: n, hash: h, moving };
       return { url: location.href, origin: performance.timeOrigin, ready: document.readyState, count: n, hash: h,
-        mutated: Math.round(performance.now() - lastMutation), busy: busy() };
+        mutated: Math.round(now - lastMutation), busy: busy(), moving, leaving: leaving() };
     },
     // storage: this origin's localStorage, for the session the search saves after its one login.
     storage() {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"sync"
 
@@ -17,17 +18,19 @@ import (
 // How replays start. The search logs in once per device, on the landing page's replay, and saves the
 // session (cookies and localStorage, in the storage-state form a scenario's session: key reads); every other
 // replay starts from that session, on the landing page or, when its path passes through a page that loaded
-// by itself (a link, a route), directly on the deepest such page, replaying only the steps after it. A site
-// that does not keep the session (the landing page does not open as it did, or its first step is not there)
-// is logged in again for that replay, and for the rest of the search once a login mends it; a page that
-// does not open as it was reached (it needs what an earlier step set up) is not entered directly again.
+// by itself (a link, a route), directly on the deepest such page, replaying only the steps after it. The
+// page entered must show the screen the search saw load. When the saved session's landing page does not, a
+// login decides: it shows the search's landing page (the site dropped the session: new contexts log in from
+// then on) or it does not either (the page changes between loads: it is checked by its address from then
+// on). A page that does not open as it was reached (it needs what an earlier step set up) is not entered
+// directly again.
 
 // Explored.Session values.
 const (
 	SessionNone     = "none"     // no login: the site is searched as a visitor sees it
 	SessionScenario = "scenario" // the scenario's own session file
 	SessionSaved    = "saved"    // one login, then every replay from the session saved after it
-	SessionReplayed = "replayed" // every replay logged in (the session could not be saved, or did not hold)
+	SessionReplayed = "replayed" // each new context logged in (the session could not be saved, or did not hold)
 )
 
 // entries is what the search knows of how to start a replay. Replays of a level run in parallel: mu guards it.
@@ -38,13 +41,18 @@ type entries struct {
 	session   string // the storage-state file saved after the login; "" before (or when it could not be)
 	held      bool   // the saved session still opens the member area
 	dropped   bool   // the site did not keep the saved session
+	loose     bool   // the landing page changes between loads: entering it is checked by its address only
 	landing   string // the landing page's URL, once read
 	noEntry   map[string]bool
 	tempFiles []string
+	// first is the screen each page showed when it was loaded (pageKey): a replay entering a page by its URL
+	// must find it so, and a cancel-named link to a page read already is judged from it.
+	first map[string]*screen
 }
 
 func newEntries(sc *scenario.Scenario) entries {
-	return entries{hasLogin: len(sc.Login) > 0 && sc.Session == "", ownFile: sc.Session != "", noEntry: map[string]bool{}}
+	return entries{hasLogin: len(sc.Login) > 0 && sc.Session == "", ownFile: sc.Session != "", noEntry: map[string]bool{},
+		first: map[string]*screen{}}
 }
 
 // mode is Explored.Session.
@@ -76,11 +84,14 @@ func (en *entries) cleanup() {
 // or a site with none), on url, with the path's first skip steps behind it.
 type entry struct {
 	login bool
-	url   string // "" for the landing page as the scenario opens it
+	url   string // the page; "" for the landing page as the scenario's login leaves it
 	skip  int
-	// checked: the entry may fail for reasons of its own (a saved session, a page entered directly); a
-	// replay that fails at its first step is then started again from further back.
+	// checked: the entry page must open as the search saw it load (the saved session must hold, a page
+	// entered directly must not need what an earlier step set up); when it does not, the replay starts again
+	// from further back.
 	checked bool
+	// confirm: a login after the saved session's landing page did not open as before: is it the session?
+	confirm bool
 }
 
 // plan picks how a replay of path starts: on the deepest page of the path that loaded by itself and opens by
@@ -100,13 +111,18 @@ func (x *explorer) plan(path []pathStep) entry {
 		}
 		return entry{login: login, url: path[i].url, skip: i, checked: true}
 	}
-	if login {
-		return entry{login: true}
-	}
-	return entry{url: en.landing, checked: en.held}
+	return entry{login: login, url: en.landing, checked: !login && en.held && !en.loose}
 }
 
-// fallback is the entry to try after en failed at its first step, and false when there is none.
+// landingURL is the landing page's URL, once read.
+func (x *explorer) landingURL() string {
+	x.entries.mu.Lock()
+	defer x.entries.mu.Unlock()
+	return x.entries.landing
+}
+
+// fallback is the entry to try after en's page did not open as the search saw it, and false when there is
+// none.
 func (x *explorer) fallback(path []pathStep, en entry) (entry, bool) {
 	if en.skip > 0 {
 		x.entries.mu.Lock()
@@ -115,49 +131,157 @@ func (x *explorer) fallback(path []pathStep, en entry) (entry, bool) {
 		return x.plan(path), true
 	}
 	if !en.login && en.checked {
-		return entry{login: true, checked: false}, true // the saved session: confirm with a login
+		return entry{login: true, confirm: true}, true // the saved session's landing page: ask a login
 	}
 	return entry{}, false
 }
 
-// sessionDropped notes that a login mended what the saved session could not: replays log in from now on.
-func (x *explorer) sessionDropped() {
+// sessionChecked takes what a login showed after the saved session's landing page did not open as before:
+// the same landing page as the search saw means the site dropped the session (replays log in from now on);
+// another one, that the landing page changes between loads (its check is by address from now on).
+func (x *explorer) sessionChecked(loginSame bool) {
 	x.entries.mu.Lock()
 	defer x.entries.mu.Unlock()
-	x.entries.held, x.entries.dropped = false, true
+	if loginSame {
+		x.entries.held, x.entries.dropped = false, true
+	} else {
+		x.entries.loose = true
+	}
 }
 
-// open starts a fresh context as en says and leaves it on en's page.
-func (x *explorer) open(ctx context.Context, en entry) (*run.Driver, error) {
+// open starts a fresh context as en says. pending: it is not on en's page yet, the caller opens it (see
+// enter): a page entered directly is opened with its activity watched, so that a script sending a visitor
+// without the session elsewhere is seen doing so.
+func (x *explorer) open(ctx context.Context, en entry) (d *run.Driver, pending bool, err error) {
 	if en.login {
 		d, err := run.Open(ctx, guarded{x.b}, x.sc, x.opt.Device, true, x.opt.Run)
-		if err != nil || en.url == "" {
-			return d, err
-		}
-		if err := d.Do(ctx, scenario.Step{Action: scenario.Goto, URL: en.url, Timeout: x.opt.StepTimeout}, nil); err != nil {
-			d.Close()
-			return nil, fmt.Errorf("open %s: %w", en.url, err)
-		}
-		return d, nil
+		return d, err == nil && en.skip > 0, err // the login ends on the landing page
 	}
 	c := *x.sc
 	c.Login, c.Start = nil, en.url
+	if en.checked {
+		c.Start = "about:blank"
+	}
 	x.entries.mu.Lock()
 	if x.entries.session != "" {
 		c.Session = x.entries.session
 	}
 	x.entries.mu.Unlock()
-	return run.Open(ctx, guarded{x.b}, &c, x.opt.Device, true, x.opt.Run)
+	d, err = run.Open(ctx, guarded{x.b}, &c, x.opt.Device, true, x.opt.Run)
+	return d, err == nil && en.checked, err
 }
 
-// opened tells whether d shows the page en asked for: a site that sends a visitor without the session
-// elsewhere (its login page) shows another.
-func opened(ctx context.Context, d *run.Driver, en entry) bool {
-	if en.url == "" {
+// enter gives a replay its context on en's page: a context from the pool when en opens a page by its URL
+// (and reuse), else a fresh one. ok is false when en is checked and its page did not open as the search saw
+// it load; err when no context could be had at all.
+func (x *explorer) enter(ctx context.Context, en entry, h *run.Script, reuse bool) (d *run.Driver, reused, ok bool, err error) {
+	pending := false
+	if reuse && en.url != "" {
+		if p, found := x.take(); found {
+			if err := leave(ctx, p.d, p.url, en.url, x.opt.StepTimeout); err == nil {
+				d, reused, pending = p.d, true, true
+			} else {
+				p.d.Close()
+			}
+		}
+	}
+	if d == nil {
+		if d, pending, err = x.open(ctx, en); err != nil {
+			return nil, false, false, err
+		}
+	}
+	var act *activity
+	if pending {
+		act = watchActivity(ctx, d.Page())
+		if err := d.Do(ctx, scenario.Step{Action: scenario.Goto, URL: en.url, Timeout: x.opt.StepTimeout}, nil); err != nil {
+			act.stop()
+			if reused && ctx.Err() == nil {
+				d.Close() // the context left by another replay is at fault as much as the page: a fresh one
+				d, _, ok, err = x.enter(ctx, en, h, false)
+				return d, false, ok, err
+			}
+			return d, reused, false, nil
+		}
+	}
+	ok = !en.checked || x.arrived(ctx, d, h, act, en, en.url)
+	act.stop()
+	return d, reused, ok, nil
+}
+
+// openLanding opens a fresh context on the landing page, from the saved session when it holds (checked as a
+// replay's entry is: when the page differs, a login decides whether the site dropped the session).
+func (x *explorer) openLanding(ctx context.Context) (*run.Driver, error) {
+	ex := &x.res.Explored
+	en := x.plan(nil)
+	ex.Contexts++
+	if en.login {
+		ex.Logins++
+	}
+	d, _, ok, err := x.enter(ctx, en, newHelper(), false)
+	if err != nil || ok {
+		return d, err
+	}
+	d.Close()
+	en = entry{login: true, confirm: true}
+	ex.Contexts++
+	ex.Logins++
+	ex.Fallbacks++
+	if d, _, _, err = x.enter(ctx, en, newHelper(), false); err != nil {
+		return nil, err
+	}
+	if same := x.arrived(ctx, d, newHelper(), nil, en, x.landingURL()); ctx.Err() == nil {
+		x.sessionChecked(same)
+	}
+	return d, nil
+}
+
+// loaded records the screen a page showed when it loaded, unless one is known.
+func (x *explorer) loaded(pk string, s *screen) {
+	x.entries.mu.Lock()
+	defer x.entries.mu.Unlock()
+	if _, ok := x.entries.first[pk]; !ok {
+		x.entries.first[pk] = s
+	}
+}
+
+// firstScreen is the screen the page pk showed when it loaded, or nil.
+func (x *explorer) firstScreen(pk string) *screen {
+	x.entries.mu.Lock()
+	defer x.entries.mu.Unlock()
+	return x.entries.first[pk]
+}
+
+// arrived tells whether d shows the page en asked for as the search saw it load: the same address (a site that
+// sends a visitor without the session elsewhere shows its login page) and the same screen (the same controls:
+// a page that needs what an earlier step set up, such as a payment channel's hand-off, shows another).
+func (x *explorer) arrived(ctx context.Context, d *run.Driver, h *run.Script, act *activity, en entry, want string) bool {
+	if want == "" {
 		return true
 	}
-	info, err := d.Page().Context(ctx).Info()
-	return err == nil && pageKeyOf(info.URL) == pageKeyOf(en.url)
+	if act == nil {
+		act = watchActivity(ctx, d.Page())
+		defer act.stop()
+	}
+	s := settle(ctx, h, d.Page, &act, nil, x.opt.StepTimeout)
+	u, err := url.Parse(s.URL)
+	if err != nil || pageKey(u) != pageKeyOf(want) {
+		return false
+	}
+	if en.skip == 0 && !en.login && x.looseLanding() {
+		return true
+	}
+	first := x.firstScreen(pageKey(u))
+	if first == nil || (s.Count == first.snap.Count && s.Hash == first.snap.Hash) {
+		return true
+	}
+	got, err := enumerate(ctx, h, d.Page(), x.hover)
+	return err == nil && screenKey(u, got) == screenKey(u, first)
+}
+
+func (x *explorer) looseLanding() bool {
+	x.entries.mu.Lock()
+	defer x.entries.mu.Unlock()
+	return x.entries.loose
 }
 
 // landed records the landing page the login led to and saves the session it left: cookies of every site

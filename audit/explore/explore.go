@@ -38,11 +38,9 @@ type explorer struct {
 	// proofs are the cancel-named controls that only load a page, by what they load (proofKey): followed,
 	// then judged by the page they lead to (see judge).
 	proofs map[string]*proofState
-	// firstScreens is the screen each page showed when it was loaded (pageKey): a cancel-named link to a page
-	// read already is judged from it, without another replay.
-	firstScreens map[string]*screen
 
 	entries // how replays start: the saved session, the pages that open by their URL (entry.go)
+	pool    // contexts fit for another replay (pool.go)
 }
 
 // node is a screen still to be read: the path that leads to it.
@@ -75,7 +73,7 @@ func Explore(ctx context.Context, b run.Browser, sc *scenario.Scenario, opt Opti
 		b: b, sc: landingScenario(sc), opt: opt, hover: !dev.Touch, start: time.Now(),
 		states: map[string]int{}, pages: map[string]bool{}, queued: map[string]bool{}, goals: map[string]bool{},
 		skippedSeen: map[string]bool{}, signSeen: map[string]bool{}, proofs: map[string]*proofState{},
-		firstScreens: map[string]*screen{}, entries: newEntries(sc),
+		entries: newEntries(sc),
 		res: &Result{
 			Version: FormatVersion, ScenarioID: sc.ID, Site: sc.Site, URL: sc.URL, Device: opt.Device,
 			Browser: b.Version(), StartedAt: time.Now().UTC(), Status: StatusNotFound, Candidates: []Path{},
@@ -87,6 +85,7 @@ func Explore(ctx context.Context, b run.Browser, sc *scenario.Scenario, opt Opti
 	}
 	defer x.entries.cleanup()
 	err = x.search(ctx)
+	x.drain()
 	if err == nil || ctx.Err() != nil {
 		x.finish(ctx)
 	}
@@ -120,8 +119,13 @@ func (x *explorer) absorb(n *node, e expansion, depth int) []*node {
 			Target: last.step.Target.String(), Label: last.describe()})
 		edge = &x.res.Graph.Edges[len(x.res.Graph.Edges)-1]
 	}
-	if n.proves != "" {
-		x.decideProof(n.proves, e) // an error, another site or a screen seen before decide it as well
+	if n.proves != "" && x.decideProof(n.proves, e) {
+		// The screen of a cancellation under way: its controls are the flow's (the final confirm, the
+		// retention offers), neither other cancel controls nor ways to go on searching.
+		if edge != nil {
+			edge.Outcome = OutcomeFlow
+		}
+		return nil
 	}
 	if e.err != nil {
 		ex.Errors++
@@ -141,8 +145,8 @@ func (x *explorer) absorb(n *node, e expansion, depth int) []*node {
 		return nil
 	}
 	pk := pageKey(u)
-	if _, ok := x.firstScreens[pk]; !ok && (n.from < 0 || pageKeyOf(n.path[len(n.path)-1].url) != pk) {
-		x.firstScreens[pk] = e.screen // the page as it loads, not with one of its menus open
+	if n.from < 0 || pageKeyOf(n.path[len(n.path)-1].url) != pk {
+		x.loaded(pk, e.screen) // the page as it loads, not with one of its menus open
 	}
 	key := screenKey(u, e.screen)
 	if id, seen := x.states[key]; seen {
@@ -237,7 +241,7 @@ func (x *explorer) step(it item, screenURL, key string) pathStep {
 		action = scenario.Hover
 	}
 	ps := pathStep{step: scenario.Step{Action: action, Target: it.Locator.target(), Timeout: x.opt.StepTimeout},
-		label: it.Label, role: it.Role, url: screenURL}
+		label: it.Label, role: it.Role, url: screenURL, nav: key != "" && !it.NewTab && !it.Hover}
 	if it.NewTab && key != "" {
 		ps.newTab = it.Href
 	}

@@ -161,6 +161,8 @@ type want struct {
 	// one unless Options.Complete
 	candidates []string
 	actions    []string // the path's actions, when not all clicks
+	signposts  []string // labels of the cancel-named controls found to be only a way to the control
+	evidence   string   // Control.Evidence
 }
 
 func TestExplore(t *testing.T) {
@@ -195,18 +197,23 @@ func TestExplore(t *testing.T) {
 			want: want{status: StatusFound, clicks: 2, levels: 1, control: "退订", steps: []string{"合作伙伴"}}},
 		// A link that names cancelling but only leads to the page holding the control is a step on the way.
 		{name: "signpost link, zh", site: "signpost-zh",
-			want: want{status: StatusFound, clicks: 3, levels: 2, control: "退订", steps: []string{"我的", "前往退订页面"}}},
+			want: want{status: StatusFound, clicks: 3, levels: 2, control: "退订", steps: []string{"我的", "前往退订页面"},
+				signposts: []string{"前往退订页面"}, evidence: EvidenceInPlace}},
 		{name: "signpost link, en", site: "signpost-en",
-			want: want{status: StatusFound, clicks: 3, levels: 2, control: "Cancel subscription", steps: []string{"Account", "Go to cancellation"}}},
+			want: want{status: StatusFound, clicks: 3, levels: 2, control: "Cancel subscription", steps: []string{"Account", "Go to cancellation"},
+				signposts: []string{"Go to cancellation"}, evidence: EvidenceInPlace}},
 		{name: "signpost link, de", site: "signpost-de",
-			want: want{status: StatusFound, clicks: 3, levels: 2, control: "Vertrag kündigen", steps: []string{"Mein Konto", "Zur Kündigung"}}},
+			want: want{status: StatusFound, clicks: 3, levels: 2, control: "Vertrag kündigen", steps: []string{"Mein Konto", "Zur Kündigung"},
+				signposts: []string{"Zur Kündigung"}, evidence: EvidenceInPlace}},
 		// ... and one that starts the cancellation (its confirm page, or a confirm() it asks) is the control.
 		{name: "link to the confirm page", site: "confirmpage",
-			want: want{status: StatusFound, clicks: 2, levels: 1, control: "退订", steps: []string{"我的"}}},
+			want: want{status: StatusFound, clicks: 2, levels: 1, control: "退订", steps: []string{"我的"}, evidence: EvidenceFlowScreen}},
 		{name: "link that asks confirm()", site: "confirmlink",
-			want: want{status: StatusFound, clicks: 2, levels: 1, control: "Cancel membership", steps: []string{"Account"}}},
-		// A hash-routed app whose last screen renders its button after a 600 ms API call.
-		{name: "single-page app, slow API", site: "spa",
+			want: want{status: StatusFound, clicks: 2, levels: 1, control: "Cancel membership", steps: []string{"Account"},
+				evidence: EvidenceConfirmDialog}},
+		// A hash-routed app whose last screen renders its button after a 600 ms API call (the step timeout
+		// that bounds the wait is generous: the machine may be loaded).
+		{name: "single-page app, slow API", site: "spa", opt: Options{StepTimeout: 6 * time.Second},
 			want: want{status: StatusFound, clicks: 4, levels: 3, control: "Cancel membership", steps: []string{"Account", "Billing", "Membership"}}},
 		// Page tools as links on a wide screen, a native Tools select on a phone.
 		{name: "tools as links", site: "tools",
@@ -220,6 +227,7 @@ func TestExplore(t *testing.T) {
 			harm.reset()
 			sc := siteScenario(tc.site)
 			sc.AllowHosts = tc.allow
+			sc.Timeouts.Step = max(sc.Timeouts.Step, tc.opt.StepTimeout)
 			opt := tc.opt
 			opt.Parallel = 3
 			res, err := Explore(context.Background(), testBrowser, sc, opt)
@@ -251,6 +259,14 @@ func TestExplore(t *testing.T) {
 				labels = append(labels, s.Label)
 			}
 			assert.Equal(t, tc.want.steps, labels)
+			var signposts []string
+			for _, s := range res.Signposts {
+				signposts = append(signposts, s.Label)
+			}
+			assert.Equal(t, tc.want.signposts, signposts, "signposts")
+			if tc.want.evidence != "" {
+				assert.Equal(t, tc.want.evidence, p.Control.Evidence, "evidence")
+			}
 			if tc.want.actions != nil {
 				var actions []string
 				for _, s := range p.Steps {
@@ -276,8 +292,8 @@ func hostOf(raw string) string {
 }
 
 // TestDenyLexiconRespected explores a site whose every control but one does harm (logout, recharge, pay,
-// delete the account, change the password, submit a form, turn auto-renew on): the server counts every
-// request they would make, and none may arrive.
+// delete the account, change the password, submit a form, a select's harmful options, a select that posts
+// its form, turn auto-renew on): the server counts every request they would make, and none may arrive.
 func TestDenyLexiconRespected(t *testing.T) {
 	harm.reset()
 	res, err := Explore(context.Background(), testBrowser, siteScenario("harm"), Options{Parallel: 3})
@@ -292,6 +308,28 @@ func TestDenyLexiconRespected(t *testing.T) {
 	assert.Equal(t, map[string]string{
 		"退出登录": skipDeny, "充值": skipDeny, "删除账号": skipDeny, "离开": skipDenyHref, "立即支付": skipDeny,
 		"修改密码": skipDeny, "Top up": skipDeny, "提交": skipFormSubmit, "下一步": skipFormSubmit, "自动续费": skipSetting,
-		"Sign out": skipDeny,
+		"Sign out": skipDeny, "快捷操作: 退出登录": skipDeny, "快捷操作: 充值": skipDeny,
 	}, reasons)
+}
+
+// TestExploreSessionNotKept: a site that keeps its sign-in in sessionStorage (one tab's, which a saved
+// session does not hold) is searched all the same, each new context logging in again.
+func TestExploreSessionNotKept(t *testing.T) {
+	harm.reset()
+	sc := siteScenario("tabsession")
+	sc.Login = []scenario.Step{
+		{Action: scenario.Goto, URL: siteURL + "tabsession/login.html"},
+		{Action: scenario.Fill, Target: &scenario.Target{CSS: "#user"}, Value: "alice"},
+		{Action: scenario.Click, Target: &scenario.Target{Role: "button", Name: "Sign in"}},
+		{Action: scenario.WaitFor, Target: &scenario.Target{Text: "Account"}},
+	}
+	res, err := Explore(context.Background(), testBrowser, sc, Options{Parallel: 3})
+	require.NoError(t, err)
+	require.Equal(t, StatusFound, res.Status, res.Reason)
+	assert.Empty(t, harm.list(), "requests that change something")
+	assert.True(t, res.Shortest.Verified, res.Shortest.VerifyError)
+	assert.Equal(t, "Cancel subscription", res.Shortest.Control.Label)
+	assert.Equal(t, 2, res.Shortest.ClicksToControl)
+	assert.Equal(t, SessionReplayed, res.Explored.Session, "the saved session did not hold")
+	assert.GreaterOrEqual(t, res.Explored.Logins, 2, "the first login, and the one that showed the session was dropped")
 }

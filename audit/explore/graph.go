@@ -34,6 +34,9 @@ const (
 	OutcomeKnown   = "known"    // led to a screen seen before (To is that screen)
 	OutcomeError   = "error"    // the replay failed (see Error); To is -1
 	OutcomeOffSite = "off_site" // a script took the page off the site; To is -1
+	// OutcomeFlow: the action was a cancel-named control that led into the cancellation (its confirmation, a
+	// retention offer): the control, whose page is not searched further; To is -1
+	OutcomeFlow = "cancel_flow"
 )
 
 // GraphEdge is one action tried on a screen.
@@ -88,7 +91,7 @@ func (g *Graph) WriteDOT(w io.Writer, name string) error {
 		switch e.Outcome {
 		case OutcomeKnown:
 			attrs = append(attrs, "color=gray50")
-		case OutcomeError, OutcomeOffSite:
+		case OutcomeError, OutcomeOffSite, OutcomeFlow:
 			to = fmt.Sprintf("x%d", i)
 			fmt.Fprintf(bw, "  %s [shape=note, color=gray60, fontcolor=gray40, label=%s];\n", to, dotQuote(strings.ReplaceAll(e.Outcome, "_", "-")))
 			attrs = append(attrs, "color=gray60")

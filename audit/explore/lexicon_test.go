@@ -37,6 +37,10 @@ func TestLexiconMatching(t *testing.T) {
 		{label: "充值说明", deny: "充值"},
 		{label: "自动续费", toggle: true},
 		{label: "Auto-renew", toggle: true},
+		{label: "Go to cancellation", cancel: "cancellation"},
+		{label: "Cancellation policy", cancel: ""}, // a policy, not a way to cancel
+		{label: "Zur Kündigung", cancel: "kündigung"},
+		{label: "前往退订页面", cancel: "退订"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.label, func(t *testing.T) {
@@ -53,6 +57,29 @@ func TestLexiconMatching(t *testing.T) {
 	assert.Empty(t, lex.DeniedHref("/entry?token=abc"))
 	assert.True(t, lex.Hint("我的"))
 	assert.False(t, lex.Hint("游戏点卡"))
+	assert.True(t, lex.Hint("Manage Subscriptions"))
+}
+
+func TestLexiconFlow(t *testing.T) {
+	lex, err := DefaultLexicon()
+	require.NoError(t, err)
+	for label, want := range map[string]bool{
+		"确认退订": true, "仍要取消": true, "再想想": true, "Yes, cancel my subscription": true, "Keep my subscription": true,
+		"jetzt kündigen": true, "Kündigung bestätigen": true, "Vertrag behalten": true,
+		"退订": false, "Cancel subscription": false, "Vertrag kündigen": false, "确定": false,
+	} {
+		_, ok := lex.IsFlow(label)
+		assert.Equal(t, want, ok, label)
+	}
+	for label, want := range map[string]bool{"确定": true, "Confirm": true, "Yes!": true, "Bestätigen": true, "确定退订": false, "OK": false} {
+		assert.Equal(t, want, lex.IsConfirm(label), label)
+	}
+	assert.Equal(t, "已退订", lex.SaysCancelled("退订结果 已退订 您已成功退订自动续费"))
+	assert.Empty(t, lex.SaysCancelled("自动续费：已开启"))
+	for label, want := range map[string]bool{"前往退订页面": true, "Go to cancellation": true, "Zur Kündigung": true, "退订": false,
+		"Cancel subscription": false} {
+		assert.Equal(t, want, lex.IsSignpost(label), label)
+	}
 }
 
 func TestLoadLexicon(t *testing.T) {

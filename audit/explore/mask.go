@@ -10,10 +10,15 @@ func mask(r *Result, sc *scenario.Scenario) {
 	maskPath := func(p *Path) {
 		for i := range p.Steps {
 			s := &p.Steps[i]
-			s.Label, s.URL, s.Target = m(s.Label), m(s.URL), maskTarget(s.Target, m)
+			s.Label, s.URL, s.Target, s.Option = m(s.Label), m(s.URL), maskTarget(s.Target, m), m(s.Option)
 		}
 		c := &p.Control
 		c.Label, c.URL, c.Target, p.VerifyError = m(c.Label), m(c.URL), maskTarget(c.Target, m), m(p.VerifyError)
+		c.Option, c.Shows, c.LeadsTo = m(c.Option), m(c.Shows), m(c.LeadsTo)
+	}
+	for i := range r.Signposts {
+		s := &r.Signposts[i]
+		s.Label, s.URL, s.LeadsTo, s.Holds = m(s.Label), m(s.URL), m(s.LeadsTo), m(s.Holds)
 	}
 	if r.Shortest != nil {
 		maskPath(r.Shortest)
@@ -46,5 +51,6 @@ func maskTarget(t *scenario.Target, m func(string) string) *scenario.Target {
 	}
 	c := *t
 	c.Text, c.Name, c.CSS = m(c.Text), m(c.Name), m(c.CSS)
+	c.Within = maskTarget(c.Within, m)
 	return &c
 }

@@ -23,14 +23,14 @@ type Options struct {
 	Device string // desktop (default) or mobile; on a touch device nothing is hovered
 	// MaxDepth is the most actions (clicks and hovers) before the cancel control.
 	MaxDepth int
-	// MaxActions is the most actions tried; each is a replay from a fresh login.
+	// MaxActions is the most actions tried; each is a replay of its branch.
 	MaxActions int
 	// Timeout bounds the search's wall time (the verification replay of the path found comes on top).
 	Timeout time.Duration
 	// StepTimeout bounds each explored step and the wait for a screen to settle; default the scenario's step
 	// timeout, at most DefaultStepTimeout. Login steps keep the scenario's own timeouts.
 	StepTimeout time.Duration
-	// Parallel is the replays at once, each in its own browser context.
+	// Parallel is the replays at once, each in a browser context of its own: the contexts in flight.
 	Parallel int
 	// Complete finishes the level where a cancel control is found, to list every control at that distance
 	// (Candidates) and pick the one with the fewest clicks; otherwise the search stops at the first screen

@@ -32,8 +32,9 @@ func fixture() *Result {
 				{Action: "hover", Target: &scenario.Target{Role: "button", Name: "账户: 设置", Nth: 1}, Label: "账户: 设置",
 					Role: "button", URL: "https://shop.example/my", Level: true, LevelKind: "reveal"},
 			},
-			Control: Control{Label: "退订", Role: "button", Tag: "button", Target: &scenario.Target{Text: "退订"}, Kind: "cancel",
-				Match: "退订", URL: "https://shop.example/my"},
+			Control: Control{Label: "退订", Role: "link", Tag: "a", Target: &scenario.Target{Text: "退订"}, Kind: "cancel",
+				Match: "退订", URL: "https://shop.example/my", Evidence: EvidenceFlowScreen, Shows: "确认退订",
+				LeadsTo: "https://shop.example/my/unsubscribe"},
 			ClicksToControl: 2, HoversToControl: 1, LevelsToControl: &levels, Verified: true,
 		},
 		Candidates: []Path{{
@@ -41,7 +42,9 @@ func fixture() *Result {
 			Control:         Control{Label: "取消订阅", Target: &scenario.Target{CSS: "#x > button:nth-of-type(2)"}, Kind: "cancel", Match: "取消订阅"},
 			ClicksToControl: 2,
 		}},
+		Signposts: []Signpost{{Label: "前往退订页面", URL: "https://shop.example/", LeadsTo: "https://shop.example/help/unsub", Holds: "取消订阅"}},
 		Explored: Explored{States: 3, Pages: 2, Actions: 2, Steps: 3, Contexts: 4, Depth: 2, WallMS: 2345,
+			Logins: 1, Session: SessionSaved, Reused: 1, Shortcuts: 1,
 			Skipped: map[string]int{skipDeny: 2, skipKnownPage: 5}},
 		Graph: Graph{
 			Nodes: []GraphNode{{ID: 0, URL: "https://shop.example/", Title: "首页", Controls: 5},
@@ -103,6 +106,28 @@ func TestScenarioYAMLLoads(t *testing.T) {
 			assert.Equal(t, "https://shop.example/", loaded.Start)
 		}
 	}
+}
+
+// TestScenarioYAMLSelect: a path through a select's option, and a control that is one, are written as
+// select steps with their option, and load.
+func TestScenarioYAMLSelect(t *testing.T) {
+	res := fixture()
+	res.Shortest.Steps = []PathStep{{Action: "select", Target: &scenario.Target{Role: "combobox", Name: "Tools"},
+		Option: "Manage Subscriptions", Label: "Tools", URL: "https://shop.example/"}}
+	res.Shortest.Control = Control{Label: "Actions", Tag: "select", Target: &scenario.Target{CSS: "#actions"}, Action: "select",
+		Option: "Unsubscribe", Kind: "cancel", Match: "unsubscribe"}
+	sc := &scenario.Scenario{ID: "shop", Site: "shop", URL: "https://shop.example/", Jurisdictions: []string{"cn"}}
+	out, err := res.ScenarioYAML(sc, nil)
+	require.NoError(t, err)
+	loaded, err := scenario.Parse("written.yaml", bytes.Replace(out, []byte("\ndone:"), []byte("\ndone: Unsubscribed"), 1), scenario.Options{})
+	require.NoError(t, err, string(out))
+	require.Len(t, loaded.Cancel, 2)
+	assert.Equal(t, scenario.Select, loaded.Cancel[0].Action)
+	assert.Equal(t, "Manage Subscriptions", loaded.Cancel[0].Value)
+	assert.Equal(t, scenario.Select, loaded.Cancel[1].Action)
+	assert.Equal(t, "Unsubscribe", loaded.Cancel[1].Value)
+	assert.True(t, loaded.Cancel[1].Control)
+	assert.Equal(t, "Tools: Manage Subscriptions → Actions: Unsubscribe", res.Shortest.Route())
 }
 
 func golden(t *testing.T, name string, got []byte) {

@@ -42,7 +42,7 @@ func (x *explorer) candidate(n *node, id int, g *goal, ps pathStep) []*node {
 	if st == nil {
 		st = &proofState{}
 		x.proofs[g.key] = st
-		if s := x.firstScreens[g.key]; s != nil {
+		if s := x.firstScreen(g.key); s != nil {
 			st.verdict = x.judge(c, s) // a page read already (and as it loads): no need to go there again
 		} else {
 			st.waiting = []candidate{c}
@@ -60,11 +60,12 @@ func (x *explorer) candidate(n *node, id int, g *goal, ps pathStep) []*node {
 	return nil
 }
 
-// decideProof judges the candidates waiting for key by what the node that followed them showed.
-func (x *explorer) decideProof(key string, e expansion) {
+// decideProof judges the candidates waiting for key by what the node that followed them showed, and reports
+// whether that was a cancellation under way.
+func (x *explorer) decideProof(key string, e expansion) bool {
 	st := x.proofs[key]
 	if st == nil || st.verdict != nil || len(st.waiting) == 0 {
-		return
+		return false
 	}
 	if e.err != nil || e.screen == nil {
 		st.verdict = &verdict{failed: true}
@@ -75,6 +76,7 @@ func (x *explorer) decideProof(key string, e expansion) {
 		x.apply(st.verdict, c)
 	}
 	st.waiting = nil
+	return st.verdict.control
 }
 
 // judge reads the screen a candidate led to. In order: the page asked to confirm (confirm(), answered no);

@@ -2,7 +2,6 @@ package explore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -20,6 +19,9 @@ type pathStep struct {
 	url    string // the screen it was taken on
 	newTab string // for a target=_blank link: the URL the new tab loads
 	option string // for a select step: the option chosen (also step.Value)
+	// nav: the control loads a page of the site in the same tab (a link, an option whose page is known); a
+	// replay of nothing else leaves its context fit for the next one (see pool)
+	nav bool
 }
 
 // describe is the step's control in words: its label, and for a select the option chosen.
@@ -39,10 +41,14 @@ type expansion struct {
 	steps     int // steps done (or tried)
 	dialogs   int
 	logins    int // contexts that replayed the login
+	reused    int // replays in a context an earlier replay left (see pool)
 	shortcuts int // replays started on a page of the path rather than the landing page
 	fallbacks int // replays started again from further back (an entry that did not hold)
-	// entryFailed: the replay failed where its entry may be to blame (see entry.checked)
-	entryFailed bool
+	// entryFailed: the entry page did not open as the search saw it (see entry.checked); landingSame: a
+	// login's landing page opened as the search saw it (see entry.confirm)
+	entryFailed    bool
+	landingSame    bool
+	landingChecked bool // landingSame was found out (the replay was not cut short first)
 }
 
 // expand replays a node's path in a fresh context (see plan for where it starts) and reads the screen it
@@ -54,8 +60,11 @@ func (x *explorer) expand(ctx context.Context, path []pathStep) expansion {
 		e := x.replay(ctx, path, en)
 		e.contexts, e.steps, e.dialogs = e.contexts+sum.contexts, e.steps+sum.steps, e.dialogs+sum.dialogs
 		e.logins, e.shortcuts, e.fallbacks = e.logins+sum.logins, e.shortcuts+sum.shortcuts, e.fallbacks+sum.fallbacks
-		if sum.entryFailed && en.login && en.skip == 0 && !e.entryFailed && (e.err == nil || !firstStepFailed(e.err)) {
-			x.sessionDropped() // a login mended what the saved session could not
+		e.reused += sum.reused
+		if en.confirm && e.landingChecked {
+			// The saved session's landing page differed from the search's. A login that shows the search's
+			// means the site dropped the session; one that differs as well, that the page changes by itself.
+			x.sessionChecked(e.landingSame)
 		}
 		if !e.entryFailed || ctx.Err() != nil {
 			return e
@@ -79,34 +88,45 @@ type stepError struct {
 func (e *stepError) Error() string { return fmt.Sprintf("step %d (%s): %v", e.index+1, e.step, e.err) }
 func (e *stepError) Unwrap() error { return e.err }
 
-// firstStepFailed tells whether err is a failure of the first step replayed.
-func firstStepFailed(err error) bool {
-	var se *stepError
-	return errors.As(err, &se) && se.index == 0
-}
-
 // replay runs one attempt of expand.
 func (x *explorer) replay(ctx context.Context, path []pathStep, en entry) (e expansion) {
 	e.ran = true
 	ctx, cancel := context.WithTimeout(ctx, x.sc.Timeouts.Scenario)
 	defer cancel()
-	e.contexts = 1
-	if en.login {
-		e.logins = 1
-	}
 	if en.skip > 0 {
 		e.shortcuts = 1
 	}
-	d, err := x.open(ctx, en)
+	h := newHelper()
+	d, reused, ok, err := x.enter(ctx, en, h, true)
+	switch {
+	case reused:
+		e.reused = 1
+	case en.login:
+		e.contexts, e.logins = 1, 1
+	default:
+		e.contexts = 1
+	}
 	if err != nil {
 		e.err, e.entryFailed = err, en.checked
 		return e
 	}
-	defer d.Close()
-	defer func() { e.dialogs = len(d.Dialogs()) }()
-	if en.checked && !opened(ctx, d, en) {
+	keep := false
+	defer func() {
+		u := ""
+		if e.screen != nil {
+			u = e.screen.URL
+		}
+		x.release(d, u, keep)
+	}()
+	dialogs := len(d.Dialogs())
+	defer func() { e.dialogs = len(d.Dialogs()) - dialogs }()
+	switch {
+	case !ok:
 		e.err, e.entryFailed = fmt.Errorf("%s did not open as before", en.url), true
 		return e
+	case en.confirm:
+		e.landingSame = x.arrived(ctx, d, h, nil, en, x.landingURL())
+		e.landingChecked = ctx.Err() == nil
 	}
 	var act *activity
 	defer func() { act.stop() }()
@@ -118,11 +138,11 @@ func (x *explorer) replay(ctx context.Context, path []pathStep, en entry) (e exp
 		e.steps++
 		if err := d.Do(ctx, ps.step, nil); err != nil {
 			e.err = &stepError{index: en.skip + i, step: ps.step.String(), err: err}
-			e.entryFailed = i == 0 && en.checked
 			return e
 		}
 	}
 	var follow func() bool
+	followed := false
 	if n := len(path); n > 0 && path[n-1].newTab != "" {
 		// The engine switches to a new tab while it waits for something: wait for the tab's URL.
 		_, _ = d.Settle(ctx, &scenario.Condition{URL: "^" + regexp.QuoteMeta(strings.SplitN(path[n-1].newTab, "#", 2)[0])})
@@ -130,7 +150,6 @@ func (x *explorer) replay(ctx context.Context, path []pathStep, en entry) (e exp
 		act = watchActivity(ctx, d.Page())
 	} else if n > 0 && path[n-1].step.Action.IsClick() {
 		// A button may open a window (window.open): what the person sees next is that page.
-		followed := false
 		follow = func() bool {
 			if followed {
 				return false
@@ -139,15 +158,28 @@ func (x *explorer) replay(ctx context.Context, path []pathStep, en entry) (e exp
 			return followed
 		}
 	}
-	h := newHelper()
-	settle(ctx, h, d.Page, &act, follow, x.opt.StepTimeout)
+	snap := settle(ctx, h, d.Page, &act, follow, x.opt.StepTimeout)
 	e.screen, e.err = enumerate(ctx, h, d.Page(), x.hover)
+	if e.screen != nil {
+		e.screen.snap = snap
+	}
 	if e.err == nil && len(path) == 0 {
 		if err := x.landed(ctx, d, h, e.screen.URL); err != nil {
 			fmt.Fprintf(x.opt.Progress, "explore %s: every replay logs in: %v\n", x.sc.ID, err)
 		}
 	}
+	keep = e.err == nil && !followed && len(d.Dialogs()) == dialogs && e.screen.Confirmed == "" && navOnly(steps)
 	return e
+}
+
+// navOnly: every step only loaded a page in the same tab.
+func navOnly(steps []pathStep) bool {
+	for _, ps := range steps {
+		if !ps.nav || ps.newTab != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // verify replays a goal's path as `audit` would run the scenario written from it: each step announces the
@@ -156,23 +188,12 @@ func (x *explorer) replay(ctx context.Context, path []pathStep, en entry) (e exp
 func (x *explorer) verify(ctx context.Context, p *Path, path []pathStep, control *scenario.Target) error {
 	ctx, cancel := context.WithTimeout(ctx, x.sc.Timeouts.Scenario)
 	defer cancel()
-	ex := &x.res.Explored
-	en := x.plan(nil)
-	en.url, en.skip = "", 0 // from the landing page: the engine measures the whole path
-	if !en.login {
-		x.entries.mu.Lock()
-		en.url = x.entries.landing
-		x.entries.mu.Unlock()
-	}
-	ex.Contexts++
-	if en.login {
-		ex.Logins++
-	}
-	d, err := x.open(ctx, en)
+	d, err := x.openLanding(ctx)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	before := len(d.Steps()) // opening the landing page by its URL is a step of its own: not the path's
 	for i, ps := range path {
 		next := control
 		if i+1 < len(path) {
@@ -190,7 +211,7 @@ func (x *explorer) verify(ctx context.Context, p *Path, path []pathStep, control
 		return fmt.Errorf("control %s did not appear at the end of the path", control)
 	}
 	levels, i := 0, 0
-	for _, st := range d.Steps() {
+	for _, st := range d.Steps()[before:] {
 		if st.Phase != "cancel" {
 			continue
 		}
@@ -206,24 +227,32 @@ func (x *explorer) verify(ctx context.Context, p *Path, path []pathStep, control
 	return nil
 }
 
-// guarded is the browser as explore uses it: every context it opens dismisses confirm() and prompt(), so
-// an "are you sure?" before something the deny lexicon did not catch is never accepted. (The engine's own
+// guarded is the browser as explore uses it: every context it opens dismisses confirm() and prompt() (see
+// pageScript), so an "are you sure?" before something the deny lexicon did not catch is never accepted. (The engine's own
 // dialog handler accepts every native dialog; a script defined before the page's own cannot reach a popup
 // tab, so a popup's confirm() is still accepted: see the package documentation.)
 type guarded struct{ run.Browser }
 
-// dismissDialogs runs before the page's own scripts in every document of the context's first tab. A
-// confirm() leaves its question on the document element, where the search reads it (see judge).
-const dismissDialogs = `window.confirm = (m) => { try { document.documentElement.setAttribute(
+// pageScript runs before the page's own scripts in every document of the context's first tab. A confirm()
+// leaves its question on the document element, where the search reads it (see judge); so does a navigation
+// to another document the page begins (a script's location.replace while it loads), which the screen must
+// not be read before (see settle): the browser tells of it only once the request has gone out.
+const pageScript = `window.confirm = (m) => { try { document.documentElement.setAttribute(
   'data-cancelpath-confirm', String(m === undefined ? '?' : m).slice(0, 200) || '?'); } catch (e) {} return false; };
-window.prompt = () => null;`
+window.prompt = () => null;
+if (window.navigation) {
+  navigation.addEventListener('navigate', (e) => { if (!(e.destination && e.destination.sameDocument)) {
+    try { document.documentElement.setAttribute('data-cancelpath-leaving', ''); } catch (x) {} } });
+  navigation.addEventListener('navigateerror', () => {
+    try { document.documentElement.removeAttribute('data-cancelpath-leaving'); } catch (x) {} });
+}`
 
 func (g guarded) NewContext(d browser.Device, onDialog func(browser.Dialog)) (*browser.Context, error) {
 	c, err := g.Browser.NewContext(d, onDialog)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.Page().EvalOnNewDocument(dismissDialogs); err != nil {
+	if _, err := c.Page().EvalOnNewDocument(pageScript); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("prepare context: %w", err)
 	}

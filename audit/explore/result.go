@@ -37,10 +37,10 @@ type Result struct {
 	Candidates []Path `json:"candidates"`
 	// Signposts are the cancel-named controls that only led towards a control ("前往退订页面", "Go to
 	// cancellation"): steps on the way, not the control.
-	Signposts  []Signpost `json:"signposts,omitempty"`
-	Explored   Explored `json:"explored"`
-	Budget     Budget   `json:"budget"`
-	Graph      Graph    `json:"graph"`
+	Signposts []Signpost `json:"signposts,omitempty"`
+	Explored  Explored   `json:"explored"`
+	Budget    Budget     `json:"budget"`
+	Graph     Graph      `json:"graph"`
 }
 
 // Path is a way from the landing page to a cancel control. Steps are the actions before the control; the
@@ -64,10 +64,10 @@ func (p *Path) Actions() int { return len(p.Steps) }
 
 // PathStep is one action on the way.
 type PathStep struct {
-	Action string           `json:"action"` // click, hover or select
-	Target *scenario.Target `json:"target"` // the locator the scenario uses
+	Action string           `json:"action"`           // click, hover or select
+	Target *scenario.Target `json:"target"`           // the locator the scenario uses
 	Option string           `json:"option,omitempty"` // for a select: the option chosen (its visible label)
-	Label  string           `json:"label"`  // the control's accessible name (or text)
+	Label  string           `json:"label"`            // the control's accessible name (or text)
 	Role   string           `json:"role,omitempty"`
 	URL    string           `json:"url"` // the page it was taken on
 	// Level and LevelKind are the engine's: this action revealed the next step's target (see metrics.Step).
@@ -94,7 +94,7 @@ type Control struct {
 	Evidence string `json:"evidence,omitempty"`
 	Shows    string `json:"shows,omitempty"`
 	LeadsTo  string `json:"leads_to,omitempty"`
-	URL      string `json:"url"`   // the document it is in (an iframe's own URL when in one)
+	URL      string `json:"url"` // the document it is in (an iframe's own URL when in one)
 	InFrame  bool   `json:"in_frame"`
 	InShadow bool   `json:"in_shadow"`
 }
@@ -113,12 +113,15 @@ type Explored struct {
 	// (each logged in: the session could not be saved, or the site did not keep it).
 	Logins  int    `json:"logins"`
 	Session string `json:"session"`
+	// Reused is the replays that ran in a context an earlier one left: one that only followed links leaves
+	// nothing behind a click could have changed, and its context takes the next replay.
+	Reused int `json:"reused"`
 	// Shortcuts is the replays that started on a page of their path that loads by its URL, replaying only
 	// the steps after it; Fallbacks the replays started again from further back when such a page, or the
 	// saved session, did not open as before.
 	Shortcuts int `json:"shortcuts"`
 	Fallbacks int `json:"fallbacks"`
-	Depth    int `json:"depth"`    // the deepest level expanded (actions from the landing page)
+	Depth     int `json:"depth"` // the deepest level expanded (actions from the landing page)
 	// Skipped counts the controls left alone, by reason: deny, deny_href, form_submit, off_site, setting,
 	// disabled, download, scheme, known_page, field, in_page.
 	Skipped map[string]int `json:"skipped"`

@@ -68,11 +68,22 @@ func (r *Result) cancelNode() *yaml.Node {
 	p := r.Shortest
 	seq := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, s := range p.Steps {
-		seq.Content = append(seq.Content, mapping(str(s.Action), targetNode(s.Target)))
+		step := mapping(str(s.Action), targetNode(s.Target))
+		if s.Option != "" {
+			step.Content = append(step.Content, str("option"), str(s.Option))
+		}
+		seq.Content = append(seq.Content, step)
 	}
-	control := mapping(str("click"), targetNode(p.Control.Target), str("control"),
-		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
-	control.Content[3].LineComment = fmt.Sprintf("the cancel control (%s, matched %q)", p.Control.Kind, p.Control.Match)
+	action := "click"
+	if p.Control.Action != "" {
+		action = p.Control.Action
+	}
+	control := mapping(str(action), targetNode(p.Control.Target))
+	if p.Control.Option != "" {
+		control.Content = append(control.Content, str("option"), str(p.Control.Option))
+	}
+	control.Content = append(control.Content, str("control"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+	control.Content[len(control.Content)-1].LineComment = fmt.Sprintf("the cancel control (%s, matched %q)", p.Control.Kind, p.Control.Match)
 	seq.Content = append(seq.Content, control)
 	return seq
 }
@@ -106,7 +117,7 @@ func setKey(m *yaml.Node, key string, val *yaml.Node) *yaml.Node {
 
 // targetNode writes a target as the format's short form when it can: a plain string is exact text.
 func targetNode(t *scenario.Target) *yaml.Node {
-	if t.Text != "" && t.Nth == 0 {
+	if t.Text != "" && t.Nth == 0 && t.Within == nil {
 		return str(t.Text)
 	}
 	m := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
@@ -114,6 +125,14 @@ func targetNode(t *scenario.Target) *yaml.Node {
 		if kv[1] != "" {
 			m.Content = append(m.Content, str(kv[0]), str(kv[1]))
 		}
+	}
+	if t.Within != nil {
+		w := targetNode(t.Within)
+		if w.Kind == yaml.ScalarNode { // within's short form would read as css: spell out the text
+			w = mapping(str("text"), w)
+			w.Style = yaml.FlowStyle
+		}
+		m.Content = append(m.Content, str("within"), w)
 	}
 	if t.Nth != 0 {
 		m.Content = append(m.Content, str("nth"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(t.Nth)})

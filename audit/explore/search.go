@@ -90,13 +90,21 @@ func (x *explorer) level(ctx context.Context, frontier []*node, depth int) (next
 	var wg sync.WaitGroup
 	out := make([]expansion, len(frontier))
 	ex := &x.res.Explored
+	// Workers take the nodes in order, so the first nodes (the likeliest) are read first. The nodes that
+	// follow candidates go alone first: one that proves a control ends the level before another replay opens
+	// a context.
+	jobs := make(chan int, len(frontier))
+	var closing sync.Once
+	closeJobs := func() { closing.Do(func() { close(jobs) }) }
 	defer func() {
 		cancel()
+		closeJobs()
 		wg.Wait()
 		for _, e := range out { // replays cut short count too: they opened contexts and took steps
 			ex.Contexts += e.contexts
 			ex.Steps += e.steps
 			ex.Logins += e.logins
+			ex.Reused += e.reused
 			ex.Shortcuts += e.shortcuts
 			ex.Fallbacks += e.fallbacks
 		}
@@ -107,12 +115,19 @@ func (x *explorer) level(ctx context.Context, frontier []*node, depth int) (next
 	for proofs < len(frontier) && frontier[proofs].proves != "" {
 		proofs++
 	}
-	// Workers take the nodes in order, so the first nodes (the hinted ones) are read first.
-	jobs := make(chan int, len(frontier))
-	for i := range frontier {
-		jobs <- i
+	feed := func(from, to int) {
+		for i := from; i < to; i++ {
+			jobs <- i
+		}
 	}
-	close(jobs)
+	stage := len(frontier)
+	if proofs > 0 {
+		stage = proofs
+	}
+	feed(0, stage)
+	if stage == len(frontier) {
+		closeJobs()
+	}
 	done := make(chan int, len(frontier))
 	for range min(x.opt.Parallel, len(frontier)) {
 		wg.Add(1)
@@ -132,6 +147,11 @@ func (x *explorer) level(ctx context.Context, frontier []*node, depth int) (next
 	}
 	ready := make([]bool, len(frontier))
 	for i := 0; i < len(frontier); {
+		if i == stage { // the candidates' nodes are read and did not end the level: the others now
+			feed(stage, len(frontier))
+			closeJobs()
+			stage = len(frontier)
+		}
 		ready[<-done] = true
 		for ; i < len(frontier) && ready[i]; i++ {
 			e := out[i]

@@ -17,7 +17,7 @@ import (
 // long poll, a stream), a requested navigation for at most navigationCap; the whole wait is bounded by the
 // step timeout, and a page that never stops animating is read once its controls stood still for stillPeriod.
 const (
-	quietPeriod   = 150 * time.Millisecond
+	quietPeriod   = 100 * time.Millisecond
 	stillPeriod   = 600 * time.Millisecond
 	pollInterval  = 50 * time.Millisecond
 	requestCap    = 2 * time.Second
@@ -135,13 +135,13 @@ func (a *activity) stop() {
 // settle waits until the screen shows what the last action led to (see quietPeriod): a is what the page has
 // been doing since just before that action (nil when unknown), follow is asked each round whether the action
 // opened another page (it then switches to that page and returns the new page's activity watch). It gives up
-// silently at timeout: a page still busy then is read as it is.
+// silently at timeout: a page still busy then is read as it is. It returns the screen's last fingerprint.
 func settle(ctx context.Context, h *run.Script, page func() *rod.Page, a **activity, follow func() bool,
-	timeout time.Duration) {
+	timeout time.Duration) snapshot {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var prev snapshot
-	var since time.Time
+	var since, busySince time.Time
 	for {
 		if follow != nil && follow() {
 			(*a).stop()
@@ -152,20 +152,30 @@ func settle(ctx context.Context, h *run.Script, page func() *rod.Page, a **activ
 		err := h.Call(ctx, page().Context(ctx), &s, "snapshot")
 		now := time.Now()
 		working, last := (*a).busy(now)
+		if !s.Busy && !s.Leaving {
+			busySince = time.Time{}
+		} else if busySince.IsZero() {
+			busySince = now
+		}
 		switch {
-		case err != nil || working || s.Ready != "complete" || s.Busy:
-			since = time.Time{} // navigating, loading, or waiting for an answer
+		case err != nil || working || s.Ready != "complete" || ((s.Busy || s.Leaving) && now.Sub(busySince) < requestCap):
+			// navigating, loading, waiting for an answer; the page says it is busy, or a script of its own
+			// has begun to leave it (for so long at most)
+			since = time.Time{}
 		case since.IsZero() || !s.same(prev):
 			prev, since = s, now
 		case now.Sub(since) >= stillPeriod:
-			return // the controls stand still though something keeps moving (an animation)
-		case now.Sub(since) >= quietPeriod && time.Duration(s.Mutated)*time.Millisecond >= quietPeriod &&
+			return s // the controls stand still though something keeps moving (an animation, a ticker)
+		case now.Sub(since) >= quietPeriod && !s.Moving && time.Duration(s.Mutated)*time.Millisecond >= quietPeriod &&
 			now.Sub(last) >= quietPeriod:
-			return
+			return s
+		}
+		if err == nil {
+			prev = s
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return prev
 		case <-time.After(pollInterval):
 		}
 	}

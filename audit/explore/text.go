@@ -21,7 +21,7 @@ func (r *Result) WriteText(w io.Writer) error {
 			if s.Level {
 				level = "  → level (" + s.LevelKind + ")"
 			}
-			fmt.Fprintf(bw, "  %d. %s %s  on %s%s\n", i+1, s.Action, s.Target, s.URL, level)
+			fmt.Fprintf(bw, "  %d. %s %s%s  on %s%s\n", i+1, s.Action, s.Target, optionText(s.Option), s.URL, level)
 		}
 		where := ""
 		if p.Control.InFrame {
@@ -30,13 +30,27 @@ func (r *Result) WriteText(w io.Writer) error {
 		if p.Control.InShadow {
 			where += ", in a shadow root"
 		}
-		fmt.Fprintf(bw, "  %d. click %s  on %s  ← the cancel control (%s, matched %q%s)\n", len(p.Steps)+1,
-			p.Control.Target, p.Control.URL, p.Control.Kind, p.Control.Match, where)
+		action := "click"
+		if p.Control.Action != "" {
+			action = p.Control.Action
+		}
+		fmt.Fprintf(bw, "  %d. %s %s%s  on %s  ← the cancel control (%s, matched %q%s)\n", len(p.Steps)+1, action,
+			p.Control.Target, optionText(p.Control.Option), p.Control.URL, p.Control.Kind, p.Control.Match, where)
+		if e := p.Control.Evidence; e != "" && e != EvidenceInPlace && e != EvidenceSwitchOn {
+			fmt.Fprintf(bw, "  followed to %s: it %s\n", p.Control.LeadsTo, evidenceText(e, p.Control.Shows))
+		}
 		if !p.Verified {
 			fmt.Fprintf(bw, "  not verified: %s\n", p.VerifyError)
 		}
 	} else {
 		fmt.Fprintf(bw, "not found: %s\n", r.Reason)
+	}
+	for _, s := range r.Signposts {
+		holds := "no cancel control, and starts no cancellation"
+		if s.Holds != "" {
+			holds = fmt.Sprintf("the control %q", s.Holds)
+		}
+		fmt.Fprintf(bw, "signpost %q on %s: leads to %s, which holds %s\n", s.Label, s.URL, s.LeadsTo, holds)
 	}
 	if len(r.Candidates) > 0 {
 		fmt.Fprintln(bw, "other candidates:")
@@ -48,6 +62,10 @@ func (r *Result) WriteText(w io.Writer) error {
 	fmt.Fprintf(bw, "explored: %s on %s, %s tried (%s replayed in %s), depth %d, %s\n",
 		plural(ex.States, "screen"), plural(ex.Pages, "page"), plural(ex.Actions, "action"), plural(ex.Steps, "step"),
 		plural(ex.Contexts, "fresh context"), ex.Depth, (time.Duration(ex.WallMS) * time.Millisecond).Round(100*time.Millisecond))
+	if ex.Session != "" {
+		fmt.Fprintf(bw, "replays: %s (%s); %d in a context reused, %d entered on a page of their path, %d started again from further back\n",
+			sessionText(ex.Session), plural(ex.Logins, "login"), ex.Reused, ex.Shortcuts, ex.Fallbacks)
+	}
 	if len(ex.Skipped) > 0 {
 		reasons := make([]string, 0, len(ex.Skipped))
 		for k := range ex.Skipped {
@@ -66,6 +84,42 @@ func (r *Result) WriteText(w io.Writer) error {
 	return bw.Flush()
 }
 
+func optionText(o string) string {
+	if o == "" {
+		return ""
+	}
+	return fmt.Sprintf(" option %q", o)
+}
+
+// evidenceText says in words what following a control showed.
+func evidenceText(evidence, shows string) string {
+	switch evidence {
+	case EvidenceConfirmDialog:
+		return fmt.Sprintf("asks to confirm (%q)", shows)
+	case EvidenceFlowScreen:
+		return fmt.Sprintf("starts the cancellation (%q)", shows)
+	case EvidenceConfirmScreen:
+		return fmt.Sprintf("asks to confirm the cancellation (%q)", shows)
+	case EvidenceCancelForm:
+		return fmt.Sprintf("opens the cancellation form (%q)", shows)
+	case EvidenceSaysCancelled:
+		return fmt.Sprintf("says the cancellation took effect (%q)", shows)
+	}
+	return evidence
+}
+
+func sessionText(mode string) string {
+	switch mode {
+	case SessionSaved:
+		return "one login, then the session saved after it"
+	case SessionReplayed:
+		return "each new context logged in (the session did not hold)"
+	case SessionScenario:
+		return "from the scenario's session file"
+	}
+	return "no login"
+}
+
 // Summary is the path's counts in words: "2 clicks, 1 level, 0 hovers".
 func (p *Path) Summary() string {
 	levels := "levels not measured"
@@ -78,14 +132,20 @@ func (p *Path) Summary() string {
 // Route is the path's labels: "我的 → 退订"; hovers are marked.
 func (p *Path) Route() string {
 	parts := make([]string, 0, len(p.Steps)+1)
+	label := func(l, option string) string {
+		if option != "" {
+			return l + ": " + option
+		}
+		return l
+	}
 	for _, s := range p.Steps {
 		if s.Action == "hover" {
 			parts = append(parts, "(hover) "+s.Label)
 		} else {
-			parts = append(parts, s.Label)
+			parts = append(parts, label(s.Label, s.Option))
 		}
 	}
-	return strings.Join(append(parts, p.Control.Label), " → ")
+	return strings.Join(append(parts, label(p.Control.Label, p.Control.Option)), " → ")
 }
 
 func plural(n int, word string) string {

@@ -311,7 +311,7 @@ const wikiCSS = `body{font:15px/1.4 sans-serif;margin:0;color:#333}a{color:#2b73
 
 // TestExploreWiki explores the wiki on a desktop and on a phone: the Unsubscribe button three clicks from
 // the start page, found with one login per device (every branch starts from the session saved after it),
-// nothing changed on the wiki, and at most two contexts per page of the levels searched before the control's.
+// nothing changed on the wiki, and at most two contexts per page of the levels searched up to the control's.
 func TestExploreWiki(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: a wide site")
@@ -347,15 +347,12 @@ func TestExploreWiki(t *testing.T) {
 	}
 }
 
-// frontierPages counts the pages of the levels a search read in full before the control's level: the
-// breadth-first frontier any search for the shortest path has to look at.
+// frontierPages counts the pages of the screens a search read up to the control's level (every page when
+// it found none): the breadth-first frontier a search for the shortest path looks at.
 func frontierPages(res *Result) int {
-	if res.Shortest == nil {
-		return len(res.Graph.Nodes)
-	}
 	pages := map[string]bool{}
 	for _, n := range res.Graph.Nodes {
-		if n.Depth >= len(res.Shortest.Steps) {
+		if res.Shortest != nil && n.Depth > len(res.Shortest.Steps) {
 			continue
 		}
 		if u, err := url.Parse(n.URL); err == nil {

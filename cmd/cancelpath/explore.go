@@ -54,16 +54,21 @@ func newExploreCmd() *cobra.Command {
 		Long: `explore searches a site for its cancel control, without a scripted path: a breadth-first search
 from the logged-in landing page over everything a person can activate (links, buttons, ARIA
 buttons, links, menu items, tabs and switches, elements with click handlers, menus that open on
-hover; inside same-origin iframes and open shadow roots). Every branch is replayed from a fresh
-login in a fresh browser context, so nothing one branch does leaks into another.
+hover, native selects that pick a page (a phone's Tools menu); inside same-origin iframes and open
+shadow roots). It logs in once per device and starts every branch from the session saved after it
+(a site that drops the session is logged in again), on the deepest page of the branch that opens
+by its URL; a context whose branch only followed links takes the next branch, any other is closed.
 
 The goal is a control named by the cancel lexicon (退订, 取消自动续费, 关闭自动续费, 解约,
 Cancel subscription, Turn off auto-renew, Kündigen, Résilier ...) or an auto-renewal switch that is
-on. It is found, never clicked. The search never activates what the deny lexicon names (logout,
-delete account, pay, buy, recharge/充值, subscribe, change password ...), never submits a form,
-never turns a switch or checkbox, and never follows a link off the site unless the scenario's
+on. One that acts where it stands (a button, a switch) is found, never clicked. One that only loads
+a page (a link: 前往退订页面, Go to cancellation) is followed: it is the control if that page starts
+the cancellation (a confirmation, a retention offer, a cancellation form), a signpost on the way if
+that page holds a control of its own. The search never activates what the deny lexicon names
+(logout, delete account, pay, buy, recharge/充值, subscribe, change password ...), never submits a
+form, never turns a switch or checkbox, and never follows a link off the site unless the scenario's
 allow_hosts (or --allow-host) lists the host. --lexicon FILE adds terms (same keys as the bundled
-lexicon: cancel, not_cancel, toggles, deny, deny_href, hints).
+lexicon: cancel, not_cancel, toggles, deny, deny_href, hints, flow, confirm, cancelled, signpost).
 
 SCENARIO.yaml gives the login, device and jurisdictions (its cancel steps are not used, but the
 file must load as audit loads it); --url explores a site without login.
@@ -93,10 +98,10 @@ Exit codes: 0 found, 1 not found within the budgets, 2 usage or scenario errors,
 	fl.StringArrayVar(&f.envFiles, "env-file", nil, "read ${VAR} values from this KEY=VALUE file (repeatable; they win over the environment)")
 	fl.StringArrayVar(&f.lexicons, "lexicon", nil, "YAML file of more cancel, deny ... terms (repeatable)")
 	fl.IntVar(&f.maxDepth, "max-depth", explore.DefaultMaxDepth, "most actions from the landing page before the control")
-	fl.IntVar(&f.maxActions, "max-actions", explore.DefaultMaxActions, "most actions tried (each is a replay from a fresh login)")
+	fl.IntVar(&f.maxActions, "max-actions", explore.DefaultMaxActions, "most actions tried (each is a replay of its branch)")
 	fl.DurationVar(&f.timeout, "timeout", explore.DefaultTimeout, "wall time of the search")
 	fl.DurationVar(&f.stepTimeout, "step-timeout", 0, "timeout of each explored step (default: the scenario's, at most 3s)")
-	fl.IntVar(&f.parallel, "parallel", explore.DefaultParallel, "replays at once, each in its own browser context")
+	fl.IntVar(&f.parallel, "parallel", explore.DefaultParallel, "replays (browser contexts) at once")
 	fl.BoolVar(&f.complete, "complete", false, "finish the level where a control is found, to list every control at that distance")
 	fl.StringVarP(&f.format, "format", "f", "text", "what to print on stdout: "+strings.Join(exploreFormats, ", "))
 	fl.StringVarP(&f.out, "out", "o", "", "folder to write all outputs to: ID-explore.json, ID-graph.dot, ID-scenario.yaml, ID-summary.txt")
