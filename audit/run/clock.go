@@ -108,6 +108,13 @@ func (c *stepClock) stop() {
 	c.cancel()
 }
 
+// heldOut tells whether engine work that took d ran past the longest hold of ctx's step clock: the step
+// could end while it was still under way.
+func heldOut(ctx context.Context, d time.Duration) bool {
+	c, ok := ctx.(*stepClock)
+	return ok && d >= c.maxPause
+}
+
 // engineTime runs f, the engine's own work within ctx's step: the site's time stands still meanwhile.
 func engineTime(ctx context.Context, f func()) {
 	defer engineWork(ctx)()

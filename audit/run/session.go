@@ -571,8 +571,11 @@ func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, err
 	delay := 10 * time.Millisecond
 	leaving := false
 	for {
+		lookStart := time.Now()
 		l, err := s.look(ctx, c)
-		cut := err != nil && ctx.Err() != nil // the step ended during this look: it says nothing
+		// The step's end cut this look short although the clock held for it (it ran longer than a span):
+		// it says nothing. A look that merely began as the step ended is no such case.
+		cut := err != nil && ctx.Err() != nil && heldOut(ctx, time.Since(lookStart))
 		if err == nil && strings.HasPrefix(l.url, "chrome-error:") {
 			return false, s.errorPage(ctx)
 		}
