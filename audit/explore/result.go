@@ -48,7 +48,7 @@ type Result struct {
 type Path struct {
 	Steps   []PathStep `json:"steps"`
 	Control Control    `json:"control"`
-	// The metrics of DESIGN.md for this path, as `audit` would measure them for the scenario Scenario
+	// The metrics of the README's metric table for this path, as `audit` would measure them for the scenario Scenario
 	// writes: ClicksToControl includes the click on the control. LevelsToControl is measured by the engine
 	// during the verification replay; nil when the path was not replayed (candidates) or the replay failed.
 	ClicksToControl int  `json:"clicks_to_control"`
