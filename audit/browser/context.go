@@ -250,13 +250,16 @@ func (c *Context) adopt(listen, setup context.Context, p *rod.Page) error {
 	// events, so that they are seen in the order the browser sent them (a commit, then its failure).
 	lp := p.Context(listen)
 	c.listen(listen, lp.EachEvent(func(e *proto.PageJavascriptDialogOpening) {
-		_ = proto.PageHandleJavaScriptDialog{Accept: true}.Call(lp)
+		// Recorded before it is answered: the page is held until then, so whatever the run does next on
+		// this page (a load finishing, an evaluation answering) comes after the record, and the dialog is
+		// counted in the phase that made the page show it, however late this goroutine is scheduled.
 		c.mu.Lock()
 		f := c.onDialog
 		c.mu.Unlock()
 		if f != nil {
 			f(Dialog{Type: string(e.Type), Message: e.Message})
 		}
+		_ = proto.PageHandleJavaScriptDialog{Accept: true}.Call(lp)
 	}, func(*proto.InspectorTargetCrashed) {
 		// Sent for a renderer that crashed and for one killed from outside alike.
 		c.markCrashed(id)

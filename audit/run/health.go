@@ -70,6 +70,16 @@ func (s *session) alive(ctx context.Context, span time.Duration) (answered, cras
 	}
 }
 
+// settle waits, at a phase's start, until the page answers a trivial evaluation. A dialog the previous
+// phase made the page show holds the page until it has been recorded and answered, so it cannot be counted
+// in the new phase. A page that does not answer within Info is left to the phase's first step to judge.
+func (s *session) settle(ctx context.Context) {
+	if s.gone != nil || s.bc.Crashed() {
+		return
+	}
+	s.alive(ctx, s.r.opt.Timing.Info)
+}
+
 // stepContext bounds one step by its timeout in the site's time (see stepClock) and ends it at once when
 // the page's renderer goes away.
 func (s *session) stepContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {

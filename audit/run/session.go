@@ -130,6 +130,9 @@ func (s *session) steps(ctx context.Context, phase string, all []scenario.Step, 
 			}
 		}
 	}
+	if len(steps) > 0 {
+		s.settle(ctx)
+	}
 	for i := range steps {
 		st := &steps[i]
 		s.r.setPhase(phase, number[i])
