@@ -77,8 +77,9 @@ func Jobs(scs []*scenario.Scenario) []Job {
 type SweepOptions struct {
 	Run      run.Options
 	Parallel int // contexts at once on the browser; default 1
-	// OnResult is called once per finished job, from one goroutine at a time, in completion order: stream
-	// results from here so an interrupted sweep loses nothing that finished.
+	// OnResult is called once per finished job, from one goroutine (not a worker's: the runs go on while it
+	// works), in completion order: stream results from here so an interrupted sweep loses nothing that
+	// finished.
 	OnResult func(i int, r *metrics.Result)
 }
 
@@ -104,23 +105,32 @@ func Sweep(ctx context.Context, b run.Browser, jobs []Job, o SweepOptions) ([]*m
 	}
 	results := make([]*metrics.Result, len(jobs))
 	next := make(chan int)
-	var mu sync.Mutex
+	// Finished results go to one goroutine that calls OnResult, so a slow callback (writing evidence,
+	// exploring) delays the stream, never the runs: the queue holds every job's result at most once.
+	type finished struct {
+		i int
+		r *metrics.Result
+	}
+	done := make(chan finished, len(jobs))
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		for f := range done {
+			results[f.i] = f.r
+			if o.OnResult != nil {
+				o.OnResult(f.i, f.r)
+			}
+		}
+	}()
 	var wg sync.WaitGroup
 	for w := 0; w < n; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				r := runWithRetry(ctx, b, jobs[i], o.Run)
-				if r == nil {
-					continue // interrupted
+				if r := runWithRetry(ctx, b, jobs[i], o.Run); r != nil { // nil: interrupted
+					done <- finished{i, r}
 				}
-				mu.Lock()
-				results[i] = r
-				if o.OnResult != nil {
-					o.OnResult(i, r)
-				}
-				mu.Unlock()
 			}
 		}()
 	}
@@ -134,6 +144,8 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+	close(done)
+	<-delivered
 	if ctx.Err() != nil {
 		return results, fmt.Errorf("%w: %v", ErrInterrupted, ctx.Err())
 	}

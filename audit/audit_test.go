@@ -246,3 +246,47 @@ func TestRemoteBrowser(t *testing.T) {
 	assert.Nil(t, cmd.ProcessState, "closing the connection leaves the remote browser running")
 	require.NoError(t, cmd.Process.Signal(syscall.Signal(0)))
 }
+
+// A slow result callback (evidence, explore) holds up the stream, never the runs: while it works on the first
+// result, the other jobs run. Under the old design (callback under the workers' lock, parallel 1) the last
+// job could not start until the callback returned, and this test would wait out its minute.
+func TestSweepRunsOnWhileTheCallbackWorks(t *testing.T) {
+	ctx := context.Background()
+	lastLoaded := make(chan struct{})
+	var once atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("last") != "" && once.CompareAndSwap(false, true) {
+			close(lastLoaded)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><meta charset="utf-8"><button style="width:100px;height:40px"
+			onclick="this.insertAdjacentHTML('afterend', '<p>已退订</p>')">退订</button>`)
+	}))
+	defer srv.Close()
+	pool, err := NewPool(ctx, 1, openLocal)
+	require.NoError(t, err)
+	defer pool.Close()
+	var scs []*scenario.Scenario
+	for i, q := range []string{"?a=1", "?b=1", "?last=1"} {
+		sc := testScenario(fmt.Sprintf("s%d", i), "")
+		sc.URL, sc.Login[0].URL = srv.URL+"/"+q, srv.URL+"/"+q
+		scs = append(scs, sc)
+	}
+	calls := 0
+	results, err := Sweep(ctx, pool, Jobs(scs), SweepOptions{Parallel: 1, OnResult: func(i int, r *metrics.Result) {
+		calls++
+		if calls == 1 {
+			select {
+			case <-lastLoaded:
+			case <-time.After(time.Minute):
+				t.Error("the last job did not start while the callback was working on the first result")
+			}
+		}
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, 3, calls)
+	for _, r := range results {
+		require.NotNil(t, r)
+		assert.Equal(t, metrics.StatusOK, r.Status, r.Reason)
+	}
+}

@@ -24,7 +24,7 @@ func (s *Server) autorenewOff(w http.ResponseWriter, r *http.Request, q req) {
 		// Says 已退订 and changes nothing: the effect check on the status page must catch it.
 		redirect(w, r, q, "unsubscribed")
 	default:
-		// The third-party and the German sites have no such control.
+		// The third-party, the customer-service-only and the German sites have no such control.
 		http.NotFound(w, r)
 	}
 }
@@ -84,6 +84,13 @@ func (s *Server) reviewNotice(w http.ResponseWriter, r *http.Request, q req) {
 
 func (s *Server) unsubscribedNotice(w http.ResponseWriter, r *http.Request, q req) {
 	s.notice(w, q, "退订结果", notice{State: "已退订", Paras: []string{"您已成功退订自动续费，会员到期后将不再扣费。"}})
+}
+
+// servicePage is 在线客服 of the customer-service-only site: where its 我的 sends whoever wants to stop
+// auto-renew. The bot only takes an order number and promises a person within working days; nothing here
+// turns auto-renew off, so the scenario declares this screen its dead end.
+func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, q req) {
+	s.page(w, http.StatusOK, "service", q, view{Title: "在线客服"})
 }
 
 // notice is a result page: a state badge, a few lines and a way back.

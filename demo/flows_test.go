@@ -97,6 +97,35 @@ func TestThirdPartyChannelCancels(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, code)
 }
 
+// The customer-service-only site has no control anywhere: 我的 and the unsubscribe guide lead to 在线客服,
+// whose bot only asks for an order number, and auto-renew stays on whatever the user does there.
+func TestCustomerServiceIsADeadEnd(t *testing.T) {
+	srv := startServer(t)
+	c := client(t)
+	base := srv.URL() + "/wuyou/"
+	login(t, c, srv, "wuyou")
+
+	_, account := fetch(t, c, base+"account", nil)
+	assert.Contains(t, account, `<span class="ar-state">已开启</span>`)
+	assert.Contains(t, account, "如需关闭自动续费，请联系客服。")
+	assert.Contains(t, account, `href="/wuyou/service">联系客服</a>`)
+	_, guide := fetch(t, c, base+"help/faq/unsubscribe", nil)
+	assert.Contains(t, guide, `href="/wuyou/service">联系在线客服</a>`)
+	code, service := fetch(t, c, base+"service", nil)
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, service, "退订自动续费请提供订单号，人工客服将在 1-3 个工作日内处理。")
+	for page, body := range map[string]string{"account": account, "guide": guide, "service": service} {
+		assert.False(t, strings.Contains(body, `method="post"`), "%s posts a form: a control?", page)
+	}
+
+	code, _ = fetch(t, c, base+"autorenew/off", url.Values{})
+	assert.Equal(t, http.StatusNotFound, code, "the site has no cancel control")
+	assert.Equal(t, "自动续费：已开启", autorenew(t, c, srv, "wuyou"))
+	login(t, c, srv, "xingchen")
+	code, _ = fetch(t, c, srv.URL()+"/xingchen/service", nil)
+	assert.Equal(t, http.StatusNotFound, code, "only this site sends people to a bot")
+}
+
 func TestKuendigungsbutton(t *testing.T) {
 	srv := startServer(t)
 	base := srv.URL() + "/kartenwelt/"

@@ -44,7 +44,18 @@ type Expected struct {
 	AutorenewPrechecked   bool       `yaml:"autorenew_prechecked"`
 	ClicksToSubscribe     int        `yaml:"clicks_to_subscribe"`
 	DisclosureFontPX      float64    `yaml:"disclosure_font_px"`
+	DisclosureInView      *bool      `yaml:"disclosure_in_view_with_button"`
 	ReachableWithoutLogin *bool      `yaml:"reachable_without_login"`
+	// DeadEnd is where the path of a site without a cancel control ends (status no_control); the sites
+	// with a control leave it out.
+	DeadEnd *DeadEnd `yaml:"dead_end,omitempty"`
+}
+
+// DeadEnd is the screen a site without a cancel control sends the user to: the clicks from the landing
+// page to it and the text of the scenario's dead_end target there.
+type DeadEnd struct {
+	Clicks int    `yaml:"clicks"`
+	Text   string `yaml:"text"`
 }
 
 // ControlBox is the cancel control's accessible name and border-box size in CSS px.

@@ -64,12 +64,15 @@ func measured(r *metrics.Result) Expected {
 	if c := r.Control; c != nil {
 		e.Control = ControlBox{Label: c.Label, Width: c.Box.Width, Height: c.Box.Height}
 	}
+	if d := r.DeadEnd; d != nil {
+		e.DeadEnd = &DeadEnd{Clicks: d.Clicks, Text: d.Text}
+	}
 	if r.Effect != nil {
 		e.EffectPassed = r.Effect.Passed
 	}
 	if s := r.Subscribe; s != nil {
 		e.ClicksToSubscribe = deref(s.ClicksToSubscribe)
-		e.DisclosureFontPX = s.DisclosureFontPX
+		e.DisclosureFontPX, e.DisclosureInView = s.DisclosureFontPX, s.DisclosureInViewWithButton
 		if s.AutorenewPrechecked != nil {
 			e.AutorenewPrechecked = *s.AutorenewPrechecked
 		}

@@ -27,6 +27,7 @@ func TestGroundTruthMatchesSites(t *testing.T) {
 			require.True(t, ok)
 			assert.Equal(t, st.Prechecked, e.AutorenewPrechecked, "%s %s", st.ID, dev)
 			assert.GreaterOrEqual(t, e.ClicksToDone, e.ClicksToControl, "%s %s", st.ID, dev)
+			assert.Equal(t, e.Status == "no_control", e.DeadEnd != nil, "%s %s: a dead end exactly where there is no control", st.ID, dev)
 		}
 	}
 }

@@ -51,7 +51,8 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, q req) {
 }
 
 // unsubscribeGuide is 退订指引: on the help-maze site it holds the only link to the page where auto-renew
-// can be turned off; on the third-party site it points to the payment channel.
+// can be turned off; on the third-party site it points to the payment channel, on the customer-service-only
+// site to its 在线客服 (no control there either).
 func (s *Server) unsubscribeGuide(q req) article {
 	st := q.site
 	switch st.Flaw {
@@ -76,6 +77,9 @@ func (s *Server) unsubscribeGuide(q req) article {
 		return a
 	case FlawFalseSuccess:
 		return article{Paras: []string{"在「我的」页面点击「退订自动续费」并确认即可。"}}
+	case FlawCustomerService:
+		return article{Paras: []string{"本站会员自动续费暂不支持在线关闭。如需关闭，请在「我的」页面点击「联系客服」，由人工客服为您处理。"},
+			Link: &link{"联系在线客服", "/" + st.ID + "/service"}}
 	case FlawKuendigung:
 		return article{Paras: []string{"Sie können jederzeit über den Button „Verträge hier kündigen“ am Ende jeder Seite kündigen – auch ohne Anmeldung.",
 			"Sie erhalten sofort eine Eingangsbestätigung."}}

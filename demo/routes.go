@@ -5,8 +5,8 @@ import (
 	"net/url"
 )
 
-// sessionCookie holds the merchant session. Its Path is the site's prefix, so the eight sites sharing one
-// origin never see each other's sessions.
+// sessionCookie holds the merchant session. Its Path is the site's prefix, so the sites sharing one origin
+// never see each other's sessions.
 const sessionCookie = "cp_sid"
 
 // req is what a merchant handler works with: the site and the logged-in account (nil when logged out).
@@ -49,6 +49,7 @@ func (s *Server) siteRoutes() http.Handler {
 	auth("GET /{site}/cancel/{step}", only(FlawGauntlet, s.retentionScreen))
 	auth("GET /{site}/review", only(FlawSlowReview, s.reviewNotice))
 	auth("GET /{site}/unsubscribed", only(FlawFalseSuccess, s.unsubscribedNotice))
+	auth("GET /{site}/service", only(FlawCustomerService, s.servicePage))
 	open("GET /{site}/kuendigen", only(FlawKuendigung, s.kuendigenPage))
 	open("POST /{site}/kuendigen", only(FlawKuendigung, s.kuendigen))
 	open("GET /{site}/kuendigen/bestaetigt", only(FlawKuendigung, s.kuendigenDone))

@@ -1,8 +1,8 @@
-// Package demo serves the bundled fictional 卡盟 sites that `cancelpath demo` audits: eight small card
+// Package demo serves the bundled fictional 卡盟 sites that `cancelpath demo` audits: nine small card
 // shops, each showing one thing consumers complain about (or, for two of them, doing it right), plus a
 // payment channel on a second origin. Every login creates a fresh account with an active auto-renewing
 // membership, so audits can run in parallel and repeat. The designed measurements of every site are in
-// scenarios/demo/ground-truth.yaml.
+// ground-truth.yaml.
 package demo
 
 import (
@@ -40,7 +40,13 @@ type Server struct {
 // Start listens on addr (a loopback address such as "127.0.0.1:0") and serves the demo sites. The payment
 // channel listens on the same host: on port+1 when addr fixes a port, else on a free port. Anything but a
 // loopback host:port is refused with ErrAddr.
-func Start(addr string) (*Server, error) {
+func Start(addr string) (*Server, error) { return StartWith(addr, Options{}) }
+
+// StartWith is Start with options (a response latency).
+func StartWith(addr string, opt Options) (*Server, error) {
+	if err := opt.validate(); err != nil {
+		return nil, err
+	}
 	host, port, err := loopback(addr)
 	if err != nil {
 		return nil, err
@@ -70,8 +76,8 @@ func Start(addr string) (*Server, error) {
 	s.url = "http://" + mainLn.Addr().String()
 	s.payURL = "http://" + payLn.Addr().String()
 
-	s.serve(mainLn, s.siteRoutes())
-	s.serve(payLn, s.payRoutes())
+	s.serve(mainLn, withLatency(s.siteRoutes(), opt))
+	s.serve(payLn, withLatency(s.payRoutes(), opt))
 	return s, nil
 }
 
@@ -126,7 +132,7 @@ func (s *Server) Env() map[string]string {
 	}
 }
 
-// Sites lists the eight merchant sites in the order of the issue. The payment channel is not among them:
+// Sites lists the merchant sites in the order of the issue. The payment channel is not among them:
 // it is reached from site 6 (see PayURL).
 func (s *Server) Sites() []SiteInfo {
 	out := make([]SiteInfo, 0, len(s.sites))

@@ -9,14 +9,15 @@ import (
 type Flaw string
 
 const (
-	FlawCompliant    Flaw = "compliant"           // 1: 我的 → 自动续费 switch → 确认关闭
-	FlawHelpMaze     Flaw = "help_maze"           // 2: 帮助中心 → 常见问题 → 退订指引 → link
-	FlawShrunkMobile Flaw = "shrunk_mobile"       // 3: 12×12 退订 button under 480 px
-	FlawGauntlet     Flaw = "retention_gauntlet"  // 4: three retention screens before the confirm
-	FlawSlowReview   Flaw = "slow_review"         // 5: a request under "manual review"; pre-ticked sign-up
-	FlawThirdParty   Flaw = "third_party_channel" // 6: cancel only at the payment channel's 代扣 page
-	FlawFalseSuccess Flaw = "false_success"       // 7: says 已退订, auto-renew stays on
-	FlawKuendigung   Flaw = "kuendigungsbutton"   // 8: §312k BGB footer button, no login needed
+	FlawCompliant       Flaw = "compliant"             // 1: 我的 → 自动续费 switch → 确认关闭
+	FlawHelpMaze        Flaw = "help_maze"             // 2: 帮助中心 → 常见问题 → 退订指引 → link
+	FlawShrunkMobile    Flaw = "shrunk_mobile"         // 3: 12×12 退订 button under 480 px
+	FlawGauntlet        Flaw = "retention_gauntlet"    // 4: three retention screens before the confirm
+	FlawSlowReview      Flaw = "slow_review"           // 5: a request under "manual review"; pre-ticked sign-up
+	FlawThirdParty      Flaw = "third_party_channel"   // 6: cancel only at the payment channel's 代扣 page
+	FlawFalseSuccess    Flaw = "false_success"         // 7: says 已退订, auto-renew stays on
+	FlawKuendigung      Flaw = "kuendigungsbutton"     // 8: §312k BGB footer button, no login needed
+	FlawCustomerService Flaw = "customer_service_only" // 9: no control; 联系客服 ends at a bot (a dead end)
 )
 
 // Demo account: every site accepts it, and every login gets a fresh account state.
@@ -102,6 +103,9 @@ func catalogue() []*site {
 		{ID: "kartenwelt", Name: "KartenWelt", Slogan: "Guthabenkarten & Gamecards", Logo: "KW", Lang: "de",
 			Flaw: FlawKuendigung, Brand: "#1d3b2a", Accent: "#c41d1d", PriceCent: 499,
 			Shows: "§312k BGB: „Verträge hier kündigen“ on every page, no login"},
+		{ID: "wuyou", Name: "无忧卡盟", Slogan: "客服在线 售后无忧", Logo: "无", Lang: "zh",
+			Flaw: FlawCustomerService, Brand: "#c41d7f", Accent: "#fa541c", PriceCent: 2200,
+			Shows: "customer service only: no control; 联系客服 ends at a bot asking for an order number"},
 	}
 }
 

@@ -20,11 +20,11 @@ func csvColumns() []string {
 	return []string{
 		"rank", "scenario_id", "site", "device", "status", "reason",
 		"clicks_to_control", "hovers_to_control", "levels_to_control", "clicks_to_done", "interstitials",
-		"pages_to_done", "login_actions", "fields_filled", "waits", "dialogs", "reachable_without_login",
+		"pages_to_done", "options_on_path", "login_actions", "fields_filled", "waits", "dialogs", "reachable_without_login",
 		"control_label", "control_width", "control_height", "control_in_viewport_on_arrival",
 		"control_contrast_ratio", "control_font_size_px", "control_target_size", "control_size_ratio",
 		"confirm_offers", "clicks_to_subscribe", "subscribe_ended_at_payment", "autorenew_prechecked",
-		"disclosure_font_px", "effect_passed",
+		"disclosure_font_px", "disclosure_distance_px", "disclosure_in_view_with_button", "effect_passed",
 		"overall", "grade", "failed_rules", "could_not_measure_rules", "failed_rules_not_in_force",
 		"viewport_width", "viewport_height", "browser", "started_at", "duration_ms", "file", "scenario_sha256", "final_url",
 	}
@@ -66,7 +66,7 @@ func csvRow(e *Entry, packs []string) []string {
 	m := e.Metrics
 	add(rank, e.ScenarioID, e.Site, e.Device.Name, string(e.Status), e.Reason,
 		intText(m.ClicksToControl), intText(m.HoversToControl), intText(m.LevelsToControl),
-		intText(m.ClicksToDone), intText(m.Interstitials), intText(m.PagesToDone),
+		intText(m.ClicksToDone), intText(m.Interstitials), intText(m.PagesToDone), intText(m.OptionsOnPath),
 		strconv.Itoa(m.LoginActions), strconv.Itoa(m.FieldsFilled), strconv.Itoa(m.Waits), strconv.Itoa(m.Dialogs),
 		boolText(m.ReachableWithoutLogin))
 	if c := e.Control; c != nil {
@@ -81,9 +81,14 @@ func csvRow(e *Entry, packs []string) []string {
 		add("")
 	}
 	if s := e.Subscribe; s != nil {
-		add(intText(s.ClicksToSubscribe), strconv.FormatBool(s.EndedAtPayment), boolText(s.AutorenewPrechecked), num(s.DisclosureFontPX))
+		dist := ""
+		if s.DisclosureDistancePX != nil {
+			dist = px(*s.DisclosureDistancePX)
+		}
+		add(intText(s.ClicksToSubscribe), strconv.FormatBool(s.EndedAtPayment), boolText(s.AutorenewPrechecked),
+			num(s.DisclosureFontPX), dist, boolText(s.DisclosureInViewWithButton))
 	} else {
-		add("", "", "", "")
+		add("", "", "", "", "", "")
 	}
 	if e.Effect != nil {
 		add(strconv.FormatBool(e.Effect.Passed))

@@ -96,6 +96,7 @@ type htmlSite struct {
 	Scores                               []htmlScore
 	Metrics                              []htmlKV
 	Path, Login                          []htmlStep
+	Screens                              []htmlScreen // the screens after the control, with their options
 	Control                              []htmlKV
 	TargetClass                          string
 	Confirm, Subscribe                   []htmlKV
@@ -113,6 +114,13 @@ type htmlRules struct {
 type htmlScore struct{ Pack, Score, Grade, GradeClass, Note string }
 
 type htmlKV struct{ Key, Value, Class string }
+
+// htmlScreen is one screen between the cancel control and the done state, with what it offers.
+type htmlScreen struct {
+	Heading, URL string
+	Options      []string
+	Truncated    bool
+}
 
 type htmlStep struct {
 	N                          int
@@ -206,6 +214,7 @@ func htmlSiteFor(e *Entry, wd *words, anchor string, imgs *imager) htmlSite {
 		{Key: wd.Hovers, Value: opt(m.HoversToControl)},
 		{Key: wd.Interstitials, Value: opt(m.Interstitials)},
 		{Key: wd.ClicksToDone, Value: opt(m.ClicksToDone)},
+		{Key: wd.OptionsOnPath, Value: opt(m.OptionsOnPath)},
 	}
 	if m.ReachableWithoutLogin != nil {
 		s.Metrics = append(s.Metrics, htmlKV{Key: wd.WithoutLogin, Value: wd.yesNo(*m.ReachableWithoutLogin)})
@@ -231,6 +240,7 @@ func htmlSiteFor(e *Entry, wd *words, anchor string, imgs *imager) htmlSite {
 		hs.N = n
 		s.Path = append(s.Path, hs)
 	}
+	s.Screens = htmlScreensFor(e, wd)
 	if c := e.Control; c != nil {
 		s.Control = controlKVs(c, e, wd)
 		s.TargetClass = targetClass(c.TargetSize)
@@ -269,6 +279,31 @@ func htmlSiteFor(e *Entry, wd *words, anchor string, imgs *imager) htmlSite {
 		{Key: wd.FinalURL, Value: Clean(e.FinalURL)},
 	}
 	return s
+}
+
+// htmlScreensFor lists the screens between the cancel control and the done state with their options, each
+// headed by the step that read it (numbered as the path shows it), its line and how many options it has.
+func htmlScreensFor(e *Entry, wd *words) []htmlScreen {
+	var out []htmlScreen
+	for _, sc := range e.PathScreens {
+		n := sc.StepIndex + 1
+		for i := range e.Steps {
+			if st := &e.Steps[i]; st.Phase == "cancel" && st.Index == sc.StepIndex {
+				n = pathNumber(e, st)
+				break
+			}
+		}
+		heading := fmt.Sprintf("%s %d · %s %d · %d %s", wd.Step, n, wd.Line, sc.StepLine, len(sc.Options), wd.Options)
+		if sc.Scope == "dialog" {
+			heading += " · " + wd.InDialog
+		}
+		hs := htmlScreen{Heading: heading, URL: Clean(sc.URL), Truncated: sc.Truncated}
+		for _, o := range sc.Options {
+			hs.Options = append(hs.Options, Clean(o))
+		}
+		out = append(out, hs)
+	}
+	return out
 }
 
 // pathNumber is a step's number in the path as the report shows it (login steps are not numbered).
@@ -330,8 +365,19 @@ func subscribeKVs(sub *metrics.Subscribe, wd *words) []htmlKV {
 		}
 		kvs = append(kvs, kv)
 	}
+	if sub.DisclosureFound != nil && !*sub.DisclosureFound {
+		kvs = append(kvs, htmlKV{Key: wd.Disclosure, Value: wd.NoTermsFound, Class: "bad"})
+	}
 	if t := Clean(sub.DisclosureText); t != "" {
 		kvs = append(kvs, htmlKV{Key: wd.Disclosure, Value: fmt.Sprintf("%s (%s px)", t, px(sub.DisclosureFontPX))})
+	}
+	if d := sub.DisclosureDistancePX; d != nil {
+		kv := htmlKV{Key: wd.DisclosurePlace, Value: wd.disclosurePlace(*d, sub.DisclosureInViewWithButton,
+			sub.DisclosureSameBlock, sub.DisclosureRelativeFont)}
+		if v := sub.DisclosureInViewWithButton; v != nil && !*v {
+			kv.Class = "bad"
+		}
+		kvs = append(kvs, kv)
 	}
 	return kvs
 }

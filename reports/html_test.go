@@ -13,6 +13,8 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/audit/metrics"
 )
 
 // TestHTMLInChromium opens the report in real headless Chromium: no console message at error level, no
@@ -134,4 +136,27 @@ func mustAbs(t *testing.T, p string) string {
 	abs, err := filepath.Abs(p)
 	require.NoError(t, err)
 	return abs
+}
+
+// TestHTMLListsPathScreens: each screen after the cancel control is listed with its options, headed by the
+// step that read it as the path numbers it; a site's labels are escaped text, and a cut list says so.
+func TestHTMLListsPathScreens(t *testing.T) {
+	doc := loadFixture(t)
+	var hostile *Entry
+	for i := range doc.Results {
+		if doc.Results[i].ScenarioID == "hostile" {
+			hostile = &doc.Results[i]
+		}
+	}
+	require.NotNil(t, hostile)
+	hostile.PathScreens = []metrics.ScreenOptions{{StepIndex: 6, StepLine: 18, URL: "http://127.0.0.1:8080/hostile/x",
+		Scope: "page", Options: []string{"<script>window.__pwned=2</script>", "仍要\u202e取消"}, Truncated: true}}
+	var buf bytes.Buffer
+	require.NoError(t, Render(&buf, doc, FormatHTML, Options{}))
+	out := buf.String()
+	assert.Contains(t, out, "<strong>step 3 · line 24 · 2 options · in a dialog</strong>")
+	assert.Contains(t, out, "<li>确认关闭</li><li>再想想</li>")
+	assert.Contains(t, out, "<dt>Options on the path</dt><dd class=\"\">2</dd>")
+	assert.Contains(t, out, "<li>&lt;script&gt;window.__pwned=2&lt;/script&gt;</li><li>仍要取消</li>")
+	assert.Contains(t, out, "more options on this screen are not listed")
 }

@@ -212,7 +212,18 @@ func writeTableNotes(w io.Writer, entries []*Entry, wd *words, opt Options) erro
 		if r := Clean(e.Reason); r != "" {
 			line += ": " + r
 		}
-		b.WriteString(Cut(line, width) + "\n")
+		// Wrapped, not cut: the end of a reason is often what it is about ("… a screen that says …").
+		// Bounded all the same, as a hostile page writes the reason's quoted part.
+		wrapped := wrapText(line, width-2)
+		if len(wrapped) > maxNoteLines {
+			wrapped = append(wrapped[:maxNoteLines-1], Cut(strings.Join(wrapped[maxNoteLines-1:], " "), width-2))
+		}
+		for i, l := range wrapped {
+			if i > 0 {
+				l = "  " + l
+			}
+			b.WriteString(l + "\n")
+		}
 	}
 	b.WriteString("\n")
 	for _, line := range wrapText(wd.Legend, width) {
@@ -221,6 +232,9 @@ func writeTableNotes(w io.Writer, entries []*Entry, wd *words, opt Options) erro
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// maxNoteLines bounds one result's note under the table.
+const maxNoteLines = 4
 
 func rankText(e *Entry, wd *words) string {
 	if e.Rank > 0 {

@@ -26,28 +26,33 @@ type words struct {
 	EffectPassed, EffectFailed, NotChecked                 string
 	DesktopName, MobileName                                string
 
-	Title, Subtitle, Intro, Generated, Packs       string
-	Ranking, Findings, NoFindings                  string
-	Path, Login, StepAction, StepTarget, NewLevel  string
-	LevelNavigation, LevelRoute, LevelReveal       string
-	ControlStep, SkippedStep, ScreenshotMissing    string
-	ControlHeading, Label, Size, InViewport        string
-	Contrast, FontSize, LargestOther, SizeRatio    string
-	ConfirmHeading, Offer, SubscribeHeading        string
-	Prechecked, Disclosure, ClicksToSubscribe      string
-	FailedRules, Rule, Measured, Threshold         string
-	Citation, Basis, BasisLaw, BasisInterpretation string
-	CouldNotMeasure, Reason, Evidence, Notes       string
-	Yes, No, Unranked, Unmeasured, Metrics         string
-	NotCounted, ClicksToDone, WithoutLogin         string
-	ScenarioFile, Browser, StartedAt, Duration     string
-	FinalURL, Viewport, HowToRead, Scores          string
-	ReferenceRules, Steps                          string
-	RequiredInline, NotInForce, TargetShort        string
-	LegalStatus                                    string
-	Step, EffectLong, EvidenceFolder, FileMissing  string
-	Definitions                                    []string
-	LinkedImages                                   string
+	Title, Subtitle, Intro, Generated, Packs      string
+	Ranking, Findings, NoFindings                 string
+	Path, Login, StepAction, StepTarget, NewLevel string
+	LevelNavigation, LevelRoute, LevelReveal      string
+	ControlStep, SkippedStep, ScreenshotMissing   string
+	ControlHeading, Label, Size, InViewport       string
+	Contrast, FontSize, LargestOther, SizeRatio   string
+	ConfirmHeading, Offer, SubscribeHeading       string
+	Prechecked, Disclosure, ClicksToSubscribe     string
+	NoTermsFound, DisclosurePlace                 string
+	// placeFormat: distance in px, "on one screen with the button" or not, "in its block" or not, size ratio.
+	placeFormat, onScreen, offScreen, inBlock, outBlock string
+	FailedRules, Rule, Measured, Threshold              string
+	Citation, Basis, BasisLaw, BasisInterpretation      string
+	CouldNotMeasure, Reason, Evidence, Notes            string
+	Yes, No, Unranked, Unmeasured, Metrics              string
+	NotCounted, ClicksToDone, WithoutLogin              string
+	ScenarioFile, Browser, StartedAt, Duration          string
+	FinalURL, Viewport, HowToRead, Scores               string
+	ReferenceRules, Steps                               string
+	RequiredInline, NotInForce, TargetShort             string
+	LegalStatus                                         string
+	Step, EffectLong, EvidenceFolder, FileMissing       string
+	OptionsOnPath, PathScreens, OptionsCut              string
+	Line, Options, InDialog                             string
+	Definitions                                         []string
+	LinkedImages                                        string
 }
 
 // lookupWords returns the words for lang ("" is English).
@@ -100,6 +105,10 @@ func english() *words {
 		Contrast: "Text contrast", FontSize: "Font size", LargestOther: "Largest other button", SizeRatio: "Size vs. largest other button",
 		ConfirmHeading: "Final confirmation", Offer: "Retention offer", SubscribeHeading: "Subscribing, for comparison",
 		Prechecked: "Auto-renewal pre-ticked", Disclosure: "Renewal terms shown", ClicksToSubscribe: "Clicks to subscribe",
+		NoTermsFound: "no renewal terms found near the subscribe button", DisclosurePlace: "Where the terms are",
+		placeFormat: "%s px from the subscribe button; %s; %s; font %s of the text around them",
+		onScreen:    "on one screen with it", offScreen: "NOT on one screen with it", inBlock: "in its form or block",
+		outBlock:    "outside its form or block",
 		FailedRules: "Rules not met", Rule: "Rule", Measured: "Measured", Threshold: "Required",
 		Citation: "Legal basis", Basis: "Basis", BasisLaw: "stated in the law", BasisInterpretation: "interpretation (threshold not fixed by law)",
 		CouldNotMeasure: "could not be measured", Reason: "Reason", Evidence: "Evidence", Notes: "Notes",
@@ -110,6 +119,7 @@ func english() *words {
 			"Hovers: menus that open only under a mouse pointer; a touch screen cannot hover.",
 			"Screens after cancel: retention offers, \"are you sure\" screens and surveys between the cancel control and the confirmation.",
 			"Target size: WCAG 2.2 success criterion 2.5.8 asks for at least 24×24 CSS px, or enough space around a smaller target.",
+			"Options on the path: the buttons, links and choices offered on each screen between the cancel control and the confirmation; site menus, headers and footers do not count, and in an open dialog only the dialog does.",
 		},
 		LinkedImages: "Some screenshots are linked rather than embedded: keep this file next to its evidence folder.",
 		NotCounted:   "reference only, not counted", ClicksToDone: "Clicks until cancelled",
@@ -120,6 +130,8 @@ func english() *words {
 		RequiredInline: "required:", NotInForce: "rule not in force", TargetShort: "Target",
 		LegalStatus: "legal status",
 		Step:        "step", EffectLong: "Auto-renewal afterwards", EvidenceFolder: "Evidence folder", FileMissing: "screenshot file missing",
+		OptionsOnPath: "Options on the path", PathScreens: "Screens after the cancel control, and what each offers",
+		OptionsCut: "more options on this screen are not listed", Line: "line", Options: "options", InDialog: "in a dialog",
 	}
 }
 
@@ -161,6 +173,9 @@ func chinese() *words {
 		Contrast: "文字对比度", FontSize: "字号", LargestOther: "最大的其他按钮", SizeRatio: "与最大其他按钮的面积比",
 		ConfirmHeading: "最终确认", Offer: "挽留优惠", SubscribeHeading: "开通流程（对照）",
 		Prechecked: "默认勾选自动续费", Disclosure: "续费条款提示", ClicksToSubscribe: "开通所需点击",
+		NoTermsFound: "订阅按钮附近没有找到续费条款", DisclosurePlace: "条款位置",
+		placeFormat: "距订阅按钮 %s 像素；%s；%s；字号为周围文字的 %s",
+		onScreen:    "与按钮同在一屏", offScreen: "与按钮不在同一屏", inBlock: "在同一表单或区块内", outBlock: "不在同一表单或区块内",
 		FailedRules: "不符合的规则", Rule: "规则", Measured: "实测", Threshold: "要求",
 		Citation: "法律依据", Basis: "依据类型", BasisLaw: "法律明文", BasisInterpretation: "解释（法律未规定具体阈值）",
 		CouldNotMeasure: "无法测量", Reason: "原因", Evidence: "证据", Notes: "备注",
@@ -171,6 +186,7 @@ func chinese() *words {
 			"悬停：只有鼠标悬停才会展开的菜单；触屏设备无法悬停。",
 			"取消后页面：点击取消控件之后、确认取消之前出现的挽留优惠、“确定吗”页面和问卷。",
 			"点击区域：WCAG 2.2 成功准则 2.5.8 要求目标至少 24×24 CSS 像素，或较小目标周围留有足够间距。",
+			"路径上的选项：点击取消控件之后、确认取消之前每个页面上提供的按钮、链接和选择项；网站的菜单、页眉和页脚不计，弹窗打开时只计弹窗内的选项。",
 		},
 		LinkedImages: "部分截图以链接方式引用而非内嵌：请将本文件与证据文件夹放在一起。",
 		NotCounted:   "仅供参考，不计入总分", ClicksToDone: "完成取消所需点击",
@@ -181,6 +197,8 @@ func chinese() *words {
 		RequiredInline: "要求：", NotInForce: "规则未生效", TargetShort: "区域",
 		LegalStatus: "法律状态",
 		Step:        "步骤", EffectLong: "取消后的自动续费状态", EvidenceFolder: "证据文件夹", FileMissing: "截图文件缺失",
+		OptionsOnPath: "路径上的选项", PathScreens: "点击取消控件后的页面及其选项",
+		OptionsCut: "本页面还有更多选项未列出", Line: "行号", Options: "个选项", InDialog: "弹窗内",
 	}
 }
 
@@ -282,6 +300,25 @@ func (w *words) basis(b string) string {
 		return w.BasisInterpretation
 	}
 	return Clean(b)
+}
+
+// disclosurePlace describes where the renewal terms are relative to the subscribe button.
+func (w *words) disclosurePlace(distance float64, together, sameBlock *bool, relFont float64) string {
+	pick := func(b *bool, yes, no string) string {
+		if b == nil {
+			return w.Unmeasured
+		}
+		if *b {
+			return yes
+		}
+		return no
+	}
+	rel := w.Unmeasured
+	if relFont > 0 {
+		rel = fmt.Sprintf("%.0f%%", relFont*100)
+	}
+	return fmt.Sprintf(w.placeFormat, px(distance), pick(together, w.onScreen, w.offScreen),
+		pick(sameBlock, w.inBlock, w.outBlock), rel)
 }
 
 func (w *words) yesNo(b bool) string {

@@ -81,6 +81,27 @@ type Result struct {
 	// Shortest is the shortest path to a cancel control that `cancelpath explore` found on the same site and
 	// device, when the audit explored too; nil otherwise.
 	Shortest *Shortest `json:"shortest_explored,omitempty"`
+
+	// PathScreens are the screens between the cancel control and the done state, each with the options it
+	// offers (options_on_path); recorded as far as the run got, also when it ended early.
+	PathScreens []ScreenOptions `json:"path_screens,omitempty"`
+}
+
+// ScreenOptions is one screen a person must answer between the cancel control and the done state, read
+// when the first step that acts on it found its target (before acting).
+type ScreenOptions struct {
+	StepIndex int    `json:"step_index"` // the cancel step that read it, from 0 as in Step.Index
+	StepLine  int    `json:"step_line"`  // that step's line in the scenario file
+	URL       string `json:"url"`
+	// Scope is "dialog" when the step's target was inside an open dialog (or a modal dialog was open): only
+	// the dialog's options count; "page" otherwise, site chrome excluded.
+	Scope string `json:"scope"`
+	// Options are the labels of the distinct things a person can activate to answer the screen (buttons,
+	// links, radio choices, a select's choices), in document order, each cut to 120 characters.
+	Options []string `json:"options"`
+	// Truncated: the screen offers more than the 100 options a screen records, or more elements than the
+	// probe looks at (5,000); the count is a lower bound.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // Shortest is an explored path to the cancel control, set beside the scripted one so a report can say when
@@ -126,11 +147,16 @@ type Metrics struct {
 	Interstitials   *int `json:"interstitials"`
 	// PagesToDone is the pages a person is shown from the landing page (included) to the done state: the
 	// landing page and each new document, route or screen an action opened (the FTC's "pages").
-	PagesToDone  *int `json:"pages_to_done"`
-	LoginActions int  `json:"login_actions"`
-	FieldsFilled int  `json:"fields_filled"`
-	Waits        int  `json:"waits"`
-	Dialogs      int  `json:"dialogs"`
+	PagesToDone *int `json:"pages_to_done"`
+	// OptionsOnPath is the options a person is offered on the screens between the cancel control and the
+	// done state (the FTC's "options"): the sum of the options of Result.PathScreens. Nil unless the control
+	// was clicked, the done state observed and every such screen read.
+	OptionsOnPath *int `json:"options_on_path"`
+	// The counts below are always measured (never null).
+	LoginActions int `json:"login_actions"`
+	FieldsFilled int `json:"fields_filled"`
+	Waits        int `json:"waits"`
+	Dialogs      int `json:"dialogs"`
 	// ReachableWithoutLogin: the cancel path up to the control, replayed in a fresh logged-out context, found
 	// the control (§312k BGB asks for no login wall). Nil unless the scenario asks for the check.
 	ReachableWithoutLogin *bool `json:"reachable_without_login"`
@@ -200,11 +226,36 @@ type Subscribe struct {
 	Reason            string `json:"reason,omitempty"`
 	ClicksToSubscribe *int   `json:"clicks_to_subscribe"`
 	// EndedAtPayment: the section stopped at the payment step on purpose; ClicksToSubscribe counts up to it.
-	EndedAtPayment      bool    `json:"ended_at_payment"`
-	AutorenewPrechecked *bool   `json:"autorenew_prechecked"`
-	DisclosureText      string  `json:"disclosure_text"`
-	DisclosureFontPX    float64 `json:"disclosure_font_px"`
-	DisclosureContrast  float64 `json:"disclosure_contrast"`
+	EndedAtPayment      bool  `json:"ended_at_payment"`
+	AutorenewPrechecked *bool `json:"autorenew_prechecked"`
+	// The renewal terms: found near subscribe.button by their words, or the element subscribe.disclosure
+	// names. DisclosureFound is nil when they were not looked for (no button named, or it never appeared);
+	// the place fields are set only when the button was seen with them.
+	DisclosureFound    *bool   `json:"disclosure_found"`
+	DisclosureText     string  `json:"disclosure_text"`
+	DisclosureFontPX   float64 `json:"disclosure_font_px"`
+	DisclosureContrast float64 `json:"disclosure_contrast"`
+	// DisclosureAroundFontPX is the font size of the text around the terms (the median per character of the
+	// other text within one screen height of them); DisclosureRelativeFont is the terms' size over it.
+	DisclosureAroundFontPX float64 `json:"disclosure_around_font_px,omitempty"`
+	DisclosureRelativeFont float64 `json:"disclosure_relative_font,omitempty"`
+	// DisclosureDistancePX is the gap between the button's box and the terms' text, in CSS px (0: touching).
+	DisclosureDistancePX *float64 `json:"disclosure_distance_px,omitempty"`
+	// DisclosureSameBlock: the terms are in the button's form, or the two share a container no taller than
+	// the viewport that is not the page itself.
+	DisclosureSameBlock *bool `json:"disclosure_same_block,omitempty"`
+	// DisclosureInViewWithButton: the button and the terms fit on one screen together.
+	DisclosureInViewWithButton *bool        `json:"disclosure_in_view_with_button,omitempty"`
+	DisclosureStates           *TermsStated `json:"disclosure_states,omitempty"`
+}
+
+// TermsStated is what the renewal terms' text states, read with the terms lexicon (price with its currency,
+// the period, how to cancel, that it renews by itself) in Chinese, English and German.
+type TermsStated struct {
+	Price   bool `json:"price"`
+	Period  bool `json:"period"`
+	Cancel  bool `json:"cancel"`
+	Renewal bool `json:"renewal"`
 }
 
 // DeadEnd is where the path of a site without a cancel control ends (只能联系客服).
@@ -229,14 +280,18 @@ type Step struct {
 	Action  string `json:"action"`
 	Target  string `json:"target,omitempty"` // the locator, described; never a typed value
 	Control bool   `json:"control,omitempty"`
-	// Clicks is the clicks or taps the step made: 1 for click/select, 1 for check/uncheck that changed the
-	// state, 0 when the box was already as wanted.
+	// Clicks is the clicks or taps the step made: 1 for a click, 1 for a select (2 on a touch device: tap the
+	// select, tap the option in the picker), 1 for check/uncheck that changed the state, 0 when the box was
+	// already as wanted.
 	Clicks int `json:"clicks"`
 	// Level: this action made the next step's target visible for the first time. LevelKind says how:
 	// "navigation" (a new document), "route" (the URL changed without a load), "reveal" (same URL: a menu,
 	// dialog, panel or iframe opened).
-	Level      bool      `json:"level,omitempty"`
-	LevelKind  string    `json:"level_kind,omitempty"`
+	Level     bool   `json:"level,omitempty"`
+	LevelKind string `json:"level_kind,omitempty"`
+	// Picker: a select step on a touch device, whose tap opened the system's picker over the page: a level
+	// of its own, counted in levels_to_control besides Level.
+	Picker     bool      `json:"picker,omitempty"`
 	Skipped    bool      `json:"skipped,omitempty"` // optional step whose target never appeared
 	URL        string    `json:"url"`               // after the step
 	StartedAt  time.Time `json:"started_at"`

@@ -36,6 +36,8 @@ func boundaries() map[string]boundary {
 	ukTerms := boundary{disclosure("Renews at £15 per month; cancel anytime."), disclosure("Renews at £15; cancel anytime.")}
 	const trial = "Free trial for 7 days, then "
 	noOffer := boundary{offers(false), offers(true)}
+	nearButton := boundary{disclosureInView(true), disclosureInView(false)}
+	orderTerms := boundary{disclosure("9,99 € im Monat, jederzeit kündbar"), disclosure("9,99 €, jederzeit kündbar")}
 	return map[string]boundary{
 		// China.
 		"cn.control-exists":         exists,
@@ -57,6 +59,7 @@ func boundaries() map[string]boundary {
 		"cn.no-precheck":            precheck,
 		"cn.renewal-notice":         {disclosure("自动续费 ¥15/月"), disclosure("自动续费 ¥15")},
 		"cn.cancel-route-disclosed": {disclosure(cnFull), disclosure("到期按 ¥15/月 自动续费")},
+		"cn.disclosure-near":        nearButton,
 		// China, sector rules (apps, internet TV).
 		"cn-sector.no-precheck":        precheck,
 		"cn-sector.easy-unsubscribe":   exists,
@@ -70,6 +73,7 @@ func boundaries() map[string]boundary {
 		"de.button-usable":     usable,
 		"de.button-label":      {controlLabel("Vertrag kündigen"), controlLabel("Kündigungsabsicht abschicken")},
 		"de.button-readable":   {contrast(4.5), contrast(4.49)},
+		"de.order-terms":       orderTerms,
 		"de.button-direct":     {clicksToControl(1), clicksToControl(2)},
 		"de.no-login":          {reachable(true), reachable(false)},
 		"de.confirmation-page": {present, noConfirm},
@@ -88,9 +92,10 @@ func boundaries() map[string]boundary {
 		"us-ca.terms-disclosed":          usTerms,
 		"us-ca.trial-price": {disclosure(trial + "$15 per month; cancel anytime."),
 			disclosure(trial + "billed monthly; cancel anytime.")},
-		"us-ca.terms-readable": {disclosureFont(12), disclosureFont(11.9)},
-		"us-ca.no-precheck":    precheck,
-		"us-ca.effect":         effectOK,
+		"us-ca.terms-readable":     {disclosureRelativeFont(1), disclosureRelativeFont(0.99)},
+		"us-ca.terms-in-proximity": nearButton,
+		"us-ca.no-precheck":        precheck,
+		"us-ca.effect":             effectOK,
 
 		// United States, federal.
 		"us-ftc.simple-mechanism":         exists,
@@ -127,6 +132,7 @@ func boundaries() map[string]boundary {
 		"eu.confirm-label":        {confirmLabel("Confirm withdrawal"), confirmLabel("Continue")},
 		"eu.ucpd-no-barriers":     noHarder,
 		"eu.dsa-no-harder":        noHarder,
+		"eu.order-terms":          orderTerms,
 		"eu.two-clicks":           {all(clicksToControl(2), clicksToDone(3)), all(clicksToControl(2), clicksToDone(4))},
 
 		// United Kingdom.

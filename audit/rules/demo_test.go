@@ -1,9 +1,7 @@
 package rules
 
 import (
-	"errors"
-	"io/fs"
-	"os"
+	"fmt"
 	"sort"
 	"testing"
 
@@ -11,11 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/terms"
 	"github.com/cancelpath/cancelpath/demo"
 )
 
 // siteDesign is one bundled demo site on one device, as designed (demo/sites.go, demo/templates, and
-// scenarios/demo/ground-truth.yaml for the counts). Built by hand: no browser.
+// demo/ground-truth.yaml for the counts). Built by hand: no browser.
 type siteDesign struct {
 	id, device, jurisdiction    string
 	clicks, levels, done, inter int
@@ -29,8 +28,13 @@ type siteDesign struct {
 	disclosure                  string
 	disclosureFont              float64
 	disclosureContrast          float64
+	disclosureFar               bool // the terms are more than a screen away from the subscribe button
 	effect                      bool
 	reachable                   *bool
+	// deadEnd is set on a site without a cancel control: the clicks to the screen its path ends at (the
+	// controlURL), whose text is deadEndText. The run ends no_control and measures no control.
+	deadEnd     int
+	deadEndText string
 
 	pack, packGrade, overall string // the grades the design implies
 }
@@ -44,6 +48,8 @@ const (
 	termsPlain     = "会员 ¥18.00/月，开通自动续费后到期自动扣费。"
 	termsFootnote  = "* 开通即视为同意《会员服务协议》及《自动续费服务规则》。勾选自动续费后，会员到期前 1 天将按 ¥25.00/月 自动扣费，如需取消请联系客服提交申请。"
 	termsGerman    = "4,99 € pro Monat. Mit automatischer Verlängerung verlängert sich die Mitgliedschaft jeden Monat, bis Sie kündigen."
+	// What the customer-service-only site's 在线客服 bot says (demo/templates/service.html).
+	botReply = "退订自动续费请提供订单号，人工客服将在 1-3 个工作日内处理。"
 )
 
 func designs() []siteDesign {
@@ -65,7 +71,7 @@ func designs() []siteDesign {
 	}
 	yes := true
 	return []siteDesign{
-		cn(siteDesign{id: "xingchen", clicks: 2, levels: 1, done: 3, inter: 1, label: "自动续费", w: 72, h: 40,
+		cn(siteDesign{id: "xingchen", clicks: 2, levels: 1, done: 3, inter: 1, label: "自动续费", w: 72, h: 44,
 			controlURL: "/xingchen/account", confirm: "确认关闭", disclosure: termsCompliant, disclosureFont: 14,
 			disclosureContrast: 7, effect: true, packGrade: "A", overall: "A"}),
 		{id: "kartenwelt", device: "desktop", jurisdiction: "de", clicks: 1, levels: 0, done: 2, inter: 1,
@@ -88,7 +94,10 @@ func designs() []siteDesign {
 			controlURL: "/lanjing/account", confirm: "确认退订", effect: false, packGrade: "F", overall: "F"}),
 		cn(siteDesign{id: "haoyun", clicks: 2, levels: 1, done: 3, inter: 1, label: "申请退订", w: 120, h: 36,
 			controlURL: "/haoyun/account", confirm: "提交申请", prechecked: true, disclosure: termsFootnote,
-			disclosureFont: 10, disclosureContrast: 2.3, effect: false, packGrade: "F", overall: "F"}),
+			disclosureFont: 10, disclosureContrast: 2.3, disclosureFar: true, effect: false, packGrade: "F", overall: "F"}),
+		// No control at all: 我的 → 联系客服 ends at a bot; cn.control-exists fails and caps the pack at F.
+		cn(siteDesign{id: "wuyou", deadEnd: 2, deadEndText: botReply, controlURL: "/wuyou/service",
+			packGrade: "F", overall: "F"}),
 	}
 }
 
@@ -109,7 +118,8 @@ func (d siteDesign) result() *metrics.Result {
 			SizeRatio: d.sizeRatio, URL: url},
 		Confirm: &metrics.Confirm{Label: d.confirm, InViewportOnArrival: true},
 		Subscribe: &metrics.Subscribe{Status: metrics.StatusOK, ClicksToSubscribe: ip(3),
-			AutorenewPrechecked: bp(d.prechecked), DisclosureText: d.disclosure,
+			AutorenewPrechecked: bp(d.prechecked), DisclosureFound: bp(true), DisclosureText: d.disclosure,
+			DisclosureStates: terms.Stated(d.disclosure), DisclosureInViewWithButton: bp(!d.disclosureFar),
 			DisclosureFontPX: d.disclosureFont, DisclosureContrast: d.disclosureContrast},
 		Effect: &metrics.Effect{Passed: d.effect},
 		Steps: []metrics.Step{
@@ -117,6 +127,20 @@ func (d siteDesign) result() *metrics.Result {
 			{Phase: "cancel", Index: d.clicks - 1, Action: "click", Control: true, URL: url},
 			{Phase: "done", Index: 0, Action: "wait_for", URL: url},
 		},
+	}
+	if d.deadEnd > 0 {
+		// As audit/run records a declared dead end: no control, no confirm, no effect check, nothing counted
+		// to a control or a done state; the subscribe side is measured all the same.
+		r.Status = metrics.StatusNoControl
+		r.Reason = fmt.Sprintf("the site offers no cancel control: after %d clicks the path ends at a screen that says %q",
+			d.deadEnd, d.deadEndText)
+		r.Control, r.Confirm, r.Effect = nil, nil, nil
+		r.Metrics = metrics.Metrics{LoginActions: 4}
+		r.DeadEnd = &metrics.DeadEnd{Text: d.deadEndText, URL: url, Clicks: d.deadEnd}
+		r.Steps = []metrics.Step{r.Steps[0],
+			{Phase: "cancel", Index: d.deadEnd - 1, Action: "click", URL: url},
+			{Phase: "dead_end", Index: 0, Action: "dead_end", URL: url},
+		}
 	}
 	return r
 }
@@ -166,22 +190,25 @@ func TestRulesShrunkMobileFailsWCAG(t *testing.T) {
 	}
 }
 
-// The designs above must match what the demo sites are built to (scenarios/demo/ground-truth.yaml).
+// The designs above must match what the demo sites are built to (demo/ground-truth.yaml).
 func TestRulesDesignsMatchDemoGroundTruth(t *testing.T) {
-	b, err := os.ReadFile("../../scenarios/demo/ground-truth.yaml")
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skip("no demo ground truth in this tree")
-	}
-	require.NoError(t, err)
-	g, err := demo.ParseGroundTruth(b)
+	g, err := demo.LoadGroundTruth()
 	require.NoError(t, err)
 	for _, d := range designs() {
 		e, ok := g.For(d.id, d.device)
 		require.True(t, ok, "%s@%s in the ground truth", d.id, d.device)
-		assert.Equal(t, "ok", e.Status, d.id)
-		assert.Equal(t, [5]int{e.ClicksToControl, e.HoversToControl, e.LevelsToControl, e.ClicksToDone, e.Interstitials},
-			[5]int{d.clicks, 0, d.levels, d.done, d.inter}, "%s@%s counts", d.id, d.device)
-		assert.Equal(t, demo.ControlBox{Label: d.label, Width: d.w, Height: d.h}, e.Control, "%s@%s control", d.id, d.device)
+		if d.deadEnd > 0 {
+			// No control: nothing is counted (-1 in the ground truth's shape), the dead end is.
+			assert.Equal(t, "no_control", e.Status, d.id)
+			assert.Equal(t, [5]int{-1, -1, -1, -1, -1},
+				[5]int{e.ClicksToControl, e.HoversToControl, e.LevelsToControl, e.ClicksToDone, e.Interstitials}, d.id)
+			assert.Equal(t, &demo.DeadEnd{Clicks: d.deadEnd, Text: d.deadEndText}, e.DeadEnd, d.id)
+		} else {
+			assert.Equal(t, "ok", e.Status, d.id)
+			assert.Equal(t, [5]int{e.ClicksToControl, e.HoversToControl, e.LevelsToControl, e.ClicksToDone, e.Interstitials},
+				[5]int{d.clicks, 0, d.levels, d.done, d.inter}, "%s@%s counts", d.id, d.device)
+			assert.Equal(t, demo.ControlBox{Label: d.label, Width: d.w, Height: d.h}, e.Control, "%s@%s control", d.id, d.device)
+		}
 		assert.Equal(t, e.EffectPassed, d.effect, d.id)
 		assert.Equal(t, e.AutorenewPrechecked, d.prechecked, d.id)
 		assert.Equal(t, 3, e.ClicksToSubscribe, d.id)

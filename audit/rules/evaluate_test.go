@@ -60,7 +60,7 @@ func TestRulesControlNotFound(t *testing.T) {
 	cn := scoreFor(t, scores, "cn")
 	assert.Equal(t, "cn.control-exists", cn.CapRule)
 	assert.Equal(t, 49.0, *cn.Cap)
-	assert.Equal(t, 25.3, cn.Score, "19 of 75: the sign-up side")
+	assert.Equal(t, 28.2, cn.Score, "22 of 78: the sign-up side")
 	assert.Equal(t, "F", cn.Grade)
 }
 
@@ -168,7 +168,7 @@ func TestRulesBlockedControlCapsTheScore(t *testing.T) {
 	_, ok := Evaluate(packs, base(clicksToControl(5)))
 	for _, s := range ok {
 		if s.Pack == "cn" {
-			assert.Equal(t, 94.7, s.Score, "71 of 75: the weights of the pack without the gate")
+			assert.Equal(t, 94.9, s.Score, "74 of 78: the weights of the pack without the gate")
 		}
 	}
 }
@@ -207,11 +207,17 @@ func TestRulesExplanationOfAFailure(t *testing.T) {
 	assert.Equal(t, "shots/done.png", v.Screenshot)
 
 	// A pattern check names the missing pattern.
-	v = verdictFor(t, packs, "cn.renewal-notice", base(disclosure("自动续费 ¥15")))
-	assert.Equal(t, `"自动续费 ¥15"`, v.Measured)
-	assert.Contains(t, v.Message, "(no match for /月|年|季|周/)")
+	v = verdictFor(t, packs, "us-ny.how-to-cancel", base(disclosure("Renews at $15 per month.")))
+	assert.Equal(t, `"Renews at $15 per month."`, v.Measured)
+	assert.Contains(t, v.Message, "(no match for /(?i)cancel|取消|退订/)")
 	assert.Equal(t, "subscribe", v.StepPhase)
 	assert.Equal(t, "shots/subscribe-1.png", v.Screenshot)
+
+	// A check of what the terms state names the fact that is missing.
+	v = verdictFor(t, packs, "cn.renewal-notice", base(disclosure("自动续费 ¥15")))
+	assert.Equal(t, Fail, v.Outcome)
+	assert.Contains(t, v.Message, "(fails disclosure_names_period == true)")
+	assert.Equal(t, "subscribe", v.StepPhase)
 
 	// The target-size rule reads the engine's verdict, not the box: a 24×24 box whose uncovered part is
 	// smaller fails (axe-core's target-size rule).

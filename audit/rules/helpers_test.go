@@ -7,14 +7,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/terms"
 )
 
 // mod changes a result built by base.
 type mod func(r *metrics.Result)
 
-func ip(n int) *int        { return &n }
-func bp(b bool) *bool      { return &b }
-func noop(*metrics.Result) {}
+func ip(n int) *int         { return &n }
+func bp(b bool) *bool       { return &b }
+func fp(f float64) *float64 { return &f }
+func noop(*metrics.Result)  {}
 
 // measuredAt is when base results were measured: after every in-force and applies-from date of the packs.
 var measuredAt = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -28,7 +30,7 @@ func base(mods ...mod) *metrics.Result {
 		Status: metrics.StatusOK, StartedAt: measuredAt, FinalURL: "https://shop.example/account/status",
 		Metrics: metrics.Metrics{
 			ClicksToControl: ip(1), HoversToControl: ip(0), LevelsToControl: ip(0), ClicksToDone: ip(2),
-			Interstitials: ip(1), PagesToDone: ip(2), LoginActions: 4, ReachableWithoutLogin: bp(true),
+			Interstitials: ip(1), PagesToDone: ip(2), OptionsOnPath: ip(3), LoginActions: 4, ReachableWithoutLogin: bp(true),
 		},
 		Control: &metrics.Control{
 			Label: "Verträge hier kündigen", Role: "button", Tag: "button",
@@ -42,7 +44,10 @@ func base(mods ...mod) *metrics.Result {
 			Status: metrics.StatusOK, ClicksToSubscribe: ip(2), AutorenewPrechecked: bp(false),
 			DisclosureText: "到期按 ¥15/月 自动续费，可随时在“我的”取消。Renews at $15 per month; cancel anytime " +
 				"before the renewal date in Account.",
-			DisclosureFontPX: 14, DisclosureContrast: 7,
+			DisclosureStates: terms.Stated("到期按 ¥15/月 自动续费，可随时在“我的”取消。"),
+			DisclosureFontPX: 14, DisclosureContrast: 7, DisclosureFound: bp(true), DisclosureAroundFontPX: 14,
+			DisclosureRelativeFont: 1, DisclosureDistancePX: fp(8), DisclosureSameBlock: bp(true),
+			DisclosureInViewWithButton: bp(true),
 		},
 		Effect: &metrics.Effect{Passed: true},
 		Steps: []metrics.Step{
@@ -100,8 +105,18 @@ func offers(b bool) mod         { return conf(func(c *metrics.Confirm) { c.Offer
 func subscribeClicks(n int) mod {
 	return sub(func(s *metrics.Subscribe) { s.ClicksToSubscribe = ip(n) })
 }
-func prechecked(b bool) mod        { return sub(func(s *metrics.Subscribe) { s.AutorenewPrechecked = bp(b) }) }
-func disclosure(text string) mod   { return sub(func(s *metrics.Subscribe) { s.DisclosureText = text }) }
+func prechecked(b bool) mod { return sub(func(s *metrics.Subscribe) { s.AutorenewPrechecked = bp(b) }) }
+
+// disclosure sets the terms found next to the button, and what they state, as the engine reads them.
+func disclosure(text string) mod {
+	return sub(func(s *metrics.Subscribe) { s.DisclosureText, s.DisclosureStates = text, terms.Stated(text) })
+}
+func disclosureInView(b bool) mod {
+	return sub(func(s *metrics.Subscribe) { s.DisclosureInViewWithButton = bp(b) })
+}
+func disclosureRelativeFont(f float64) mod {
+	return sub(func(s *metrics.Subscribe) { s.DisclosureRelativeFont = f })
+}
 func disclosureFont(f float64) mod { return sub(func(s *metrics.Subscribe) { s.DisclosureFontPX = f }) }
 func disclosureContrast(f float64) mod {
 	return sub(func(s *metrics.Subscribe) { s.DisclosureContrast = f })

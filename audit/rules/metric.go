@@ -179,6 +179,26 @@ func confirm(f func(*metrics.Confirm) Value) func(*metrics.Result) (Value, bool)
 	}
 }
 
+// stated reads one fact the renewal terms state; not measured when no terms were read.
+func stated(f func(*metrics.TermsStated) bool) func(*metrics.Result) (Value, bool) {
+	return subscribe(func(s *metrics.Subscribe) (Value, bool) {
+		if s.DisclosureStates == nil {
+			if s.DisclosureFound != nil && !*s.DisclosureFound {
+				return boolv(false), true // looked for, none found: they state nothing
+			}
+			return Value{}, false
+		}
+		return boolv(f(s.DisclosureStates)), true
+	})
+}
+
+func optBool(b *bool) (Value, bool) {
+	if b == nil {
+		return Value{}, false
+	}
+	return boolv(*b), true
+}
+
 func subscribe(f func(*metrics.Subscribe) (Value, bool)) func(*metrics.Result) (Value, bool) {
 	return func(r *metrics.Result) (Value, bool) {
 		if r.Subscribe == nil {
@@ -210,6 +230,9 @@ func metricTable() []Metric {
 		{Name: "pages_to_done", Type: TypeInt, at: atDone,
 			Doc: "pages shown from the landing page (included) to the done state: new documents, routes and screens (the FTC's \"pages\")",
 			get: count(func(m *metrics.Metrics) *int { return m.PagesToDone })},
+		{Name: "options_on_path", Type: TypeInt, at: atDone,
+			Doc: "options offered on the screens between the cancel control and the done state: buttons, links and choices in each screen's content (the FTC's \"options\")",
+			get: count(func(m *metrics.Metrics) *int { return m.OptionsOnPath })},
 		{Name: "clicks_after_control", Type: TypeInt, at: atDone,
 			Doc: "clicks after the cancel control until the done state (clicks_to_done - clicks_to_control)",
 			get: func(r *metrics.Result) (Value, bool) {
@@ -359,15 +382,48 @@ func metricTable() []Metric {
 				}
 				return boolv(*s.AutorenewPrechecked), true
 			})},
+		{Name: "disclosure_found", Type: TypeBool, at: atSubscribe, section: secSubscribe,
+			Doc: "renewal terms were found near the subscribe button (subscribe.button) or where the scenario names them",
+			get: subscribe(func(s *metrics.Subscribe) (Value, bool) { return optBool(s.DisclosureFound) })},
 		{Name: "disclosure_text", Type: TypeString, at: atSubscribe, section: secSubscribe,
-			Doc: "the renewal terms shown next to the subscribe button",
+			Doc: "the renewal terms shown next to the subscribe button (empty when none were found)",
 			get: subscribe(func(s *metrics.Subscribe) (Value, bool) {
-				// The engine sets a font size whenever it found the element, even an empty one.
-				if s.DisclosureText == "" && s.DisclosureFontPX <= 0 {
+				// Looked for and not found reads as no terms; never looked for (older results: the element was
+				// not seen, and then no font size was set either) is not measured.
+				if s.DisclosureFound == nil && s.DisclosureText == "" && s.DisclosureFontPX <= 0 {
 					return Value{}, false
 				}
 				return strv(s.DisclosureText), true
 			})},
+		{Name: "disclosure_names_price", Type: TypeBool, at: atSubscribe, section: secSubscribe,
+			Doc: "the terms state a price with its currency (¥30, 30元, 9,99 €, $9.99)",
+			get: stated(func(t *metrics.TermsStated) bool { return t.Price })},
+		{Name: "disclosure_names_period", Type: TypeBool, at: atSubscribe, section: secSubscribe,
+			Doc: "the terms state the period or term (/月, 每年, im Monat, per month, Laufzeit)",
+			get: stated(func(t *metrics.TermsStated) bool { return t.Period })},
+		{Name: "disclosure_names_cancel", Type: TypeBool, at: atSubscribe, section: secSubscribe,
+			Doc: "the terms say how to end it (取消, 退订, 关闭, cancel, kündigen)",
+			get: stated(func(t *metrics.TermsStated) bool { return t.Cancel })},
+		{Name: "disclosure_names_renewal", Type: TypeBool, at: atSubscribe, section: secSubscribe,
+			Doc: "the terms say that it renews by itself (自动续费, renews automatically, verlängert sich)",
+			get: stated(func(t *metrics.TermsStated) bool { return t.Renewal })},
+		{Name: "disclosure_distance_px", Type: TypeNumber, at: atSubscribe, section: secSubscribe,
+			Doc: "gap between the subscribe button and the renewal terms' text in CSS px (0: touching)",
+			get: subscribe(func(s *metrics.Subscribe) (Value, bool) {
+				if s.DisclosureDistancePX == nil {
+					return Value{}, false
+				}
+				return numv(*s.DisclosureDistancePX), true
+			})},
+		{Name: "disclosure_same_block", Type: TypeBool, at: atSubscribe, section: secSubscribe,
+			Doc: "the terms are in the button's form, or share a container with it no taller than the viewport",
+			get: subscribe(func(s *metrics.Subscribe) (Value, bool) { return optBool(s.DisclosureSameBlock) })},
+		{Name: "disclosure_in_view_with_button", Type: TypeBool, at: atSubscribe, section: secSubscribe,
+			Doc: "the subscribe button and the terms fit on one screen together",
+			get: subscribe(func(s *metrics.Subscribe) (Value, bool) { return optBool(s.DisclosureInViewWithButton) })},
+		{Name: "disclosure_relative_font", Type: TypeNumber, at: atSubscribe, section: secSubscribe,
+			Doc: "the terms' font size over that of the text around them (1: the same; below 1: smaller)",
+			get: subscribe(func(s *metrics.Subscribe) (Value, bool) { return positive(s.DisclosureRelativeFont) })},
 		{Name: "disclosure_font_px", Type: TypeNumber, at: atSubscribe, section: secSubscribe,
 			Doc: "font size of the renewal terms in CSS px",
 			get: subscribe(func(s *metrics.Subscribe) (Value, bool) { return positive(s.DisclosureFontPX) })},

@@ -1,6 +1,7 @@
 package run
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -102,4 +103,77 @@ func TestPagesToDone(t *testing.T) {
 	require.NotNil(t, m.PagesToDone)
 	assert.Equal(t, 4, *m.PagesToDone, "landing, navigation, route, screen")
 	assert.Nil(t, countMetrics(steps, true, false, 0).PagesToDone, "not measured without the done state")
+}
+
+// TestOptionsOnPath: the sum of the options of the screens between the control and the done state, and
+// not measured when the path was not walked to the end or a screen could not be read.
+func TestOptionsOnPath(t *testing.T) {
+	screens := []metrics.ScreenOptions{
+		{Options: []string{"Remind me later", "Keep my membership", "Continue to cancel"}},
+		{Options: []string{"End now", "End on 12 Jan", "Keep my membership", "Remind me later"}},
+	}
+	tests := []struct {
+		name                    string
+		screens                 []metrics.ScreenOptions
+		control, done, complete bool
+		want                    *int
+	}{
+		{name: "every screen counts, the same label on two screens twice", screens: screens,
+			control: true, done: true, complete: true, want: ip(7)},
+		{name: "the control led straight to done: nothing to choose", control: true, done: true, complete: true, want: ip(0)},
+		{name: "done not reached", screens: screens, control: true, complete: true},
+		{name: "control not reached", control: false, done: true, complete: true},
+		{name: "a screen could not be read", screens: screens, control: true, done: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, optionsOnPath(tc.screens, tc.control, tc.done, tc.complete))
+		})
+	}
+}
+
+// TestAddScreen: a menu or panel opened on a page adds its new options to that page's screen; a new page,
+// route or screen, and a dialog, are screens of their own. Labels are distinct but for case, and capped.
+func TestAddScreen(t *testing.T) {
+	page := func(step int, opts ...string) metrics.ScreenOptions {
+		return metrics.ScreenOptions{StepIndex: step, Scope: scopePage, Options: opts}
+	}
+	dialog := func(step int, opts ...string) metrics.ScreenOptions {
+		return metrics.ScreenOptions{StepIndex: step, Scope: scopeDialog, Options: opts}
+	}
+	many := make([]string, maxScreenOptions+5)
+	for i := range many {
+		many[i] = fmt.Sprintf("option %d", i)
+	}
+	tests := []struct {
+		name string
+		have []metrics.ScreenOptions
+		add  metrics.ScreenOptions
+		kind string
+		want []metrics.ScreenOptions
+	}{
+		{name: "the first screen", add: page(1, "Keep", "keep", "Continue"), kind: "navigation",
+			want: []metrics.ScreenOptions{page(1, "Keep", "Continue")}},
+		{name: "a new document", have: []metrics.ScreenOptions{page(1, "Keep", "Continue")},
+			add: page(2, "Keep", "End now"), kind: "navigation",
+			want: []metrics.ScreenOptions{page(1, "Keep", "Continue"), page(2, "Keep", "End now")}},
+		{name: "a same-URL screen", have: []metrics.ScreenOptions{page(1, "Keep")},
+			add: page(2, "Keep", "End now"), kind: "screen",
+			want: []metrics.ScreenOptions{page(1, "Keep"), page(2, "Keep", "End now")}},
+		{name: "a menu opened on the page joins it", have: []metrics.ScreenOptions{page(1, "Keep", "Reason")},
+			add: page(2, "Keep", "Reason", "Too expensive", "Other"), kind: "reveal",
+			want: []metrics.ScreenOptions{page(1, "Keep", "Reason", "Too expensive", "Other")}},
+		{name: "a dialog opened on the page is a screen of its own", have: []metrics.ScreenOptions{page(1, "Keep")},
+			add: dialog(2, "Yes", "Keep"), kind: "reveal",
+			want: []metrics.ScreenOptions{page(1, "Keep"), dialog(2, "Yes", "Keep")}},
+		{name: "a panel revealed on the control's page is the first screen", add: page(1, "Why?", "Confirm"), kind: "reveal",
+			want: []metrics.ScreenOptions{page(1, "Why?", "Confirm")}},
+		{name: "a hostile page's options are capped", add: page(1, many...), kind: "navigation",
+			want: []metrics.ScreenOptions{{StepIndex: 1, Scope: scopePage, Options: many[:maxScreenOptions], Truncated: true}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, addScreen(tc.have, tc.add, tc.kind))
+		})
+	}
 }

@@ -38,7 +38,10 @@ func (s *session) shot(ctx context.Context, name string, box *metrics.Box) strin
 		_ = s.call(ctx, nil, "outline", box)
 		defer func() { _ = s.call(ctx, nil, "outline", nil) }()
 	}
-	png, err := p.Screenshot(false, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
+	// Lossless, but encoded for speed rather than size: the shot is on the path's critical path, the bytes
+	// are not.
+	png, err := p.Screenshot(false, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng,
+		OptimizeForSpeed: true})
 	if err != nil {
 		return ""
 	}
@@ -76,8 +79,63 @@ func (s *session) snapshot(ctx context.Context) {
 	_ = r.writeEvidence(filepath.Join(r.evRel, "control.mhtml"), data)
 }
 
+// writeEvidence hands a file to the run's background writer: the steps go on while it is written. The run
+// waits for every file before it returns (flushEvidence), so a result never names a file not yet on disk.
 func (r *runner) writeEvidence(rel string, data []byte) error {
-	path := filepath.Join(r.opt.OutDir, rel)
+	if r.files == nil {
+		r.files = newFileWriter(r.opt.OutDir)
+	}
+	r.files.write(rel, data)
+	return nil
+}
+
+// flushEvidence waits for the evidence files and notes those that could not be written.
+func (r *runner) flushEvidence() {
+	if r.files == nil {
+		return
+	}
+	for _, err := range r.files.close() {
+		r.res.Notes = append(r.res.Notes, "evidence not written: "+err.Error())
+	}
+}
+
+// fileWriter writes files in the background, a few at a time in memory: a slow disk slows the run down
+// (write blocks when the queue is full), it never makes memory grow without bound.
+type fileWriter struct {
+	dir  string
+	jobs chan evidenceFile
+	done chan struct{}
+	errs []error
+}
+
+type evidenceFile struct {
+	rel  string
+	data []byte
+}
+
+func newFileWriter(dir string) *fileWriter {
+	w := &fileWriter{dir: dir, jobs: make(chan evidenceFile, 4), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for f := range w.jobs {
+			if err := writeFile(filepath.Join(w.dir, f.rel), f.data); err != nil {
+				w.errs = append(w.errs, err)
+			}
+		}
+	}()
+	return w
+}
+
+func (w *fileWriter) write(rel string, data []byte) { w.jobs <- evidenceFile{rel, data} }
+
+// close waits for every queued file and returns the errors of those that failed.
+func (w *fileWriter) close() []error {
+	close(w.jobs)
+	<-w.done
+	return w.errs
+}
+
+func writeFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}

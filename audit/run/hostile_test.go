@@ -216,6 +216,7 @@ var probeOps = []struct {
 	{"role and name", "probe", []any{toJS(&scenario.Target{Role: "button", Name: "退订"})}},
 	{"css", "probe", []any{toJS(css("button"))}},
 	{"prepare and measure the control", "prepare", []any{toJS(txt("退订")), prepareOpts{Scroll: true, Measure: true}}},
+	{"options of the screen", "options", []any{toJS(txt("退订")), maxScreenOptions, probeLabelLimit}},
 }
 
 // openHugePage opens the 50,000-node page and waits until it has built itself.

@@ -49,15 +49,7 @@ func (x *stepRun) pointerStep(ctx context.Context) error {
 	x.record(ctx, &p)
 	s.beginAction(ctx, x)
 	if st.Action == scenario.Select {
-		x.rec.Clicks = 1
-		var msg string
-		if err := s.call(ctx, &msg, "selectOption", st.Value, toJS(st.Target)); err != nil {
-			return err
-		}
-		if msg != "" {
-			return fmt.Errorf("select %s: %s", st.Target, msg)
-		}
-		return nil
+		return x.selectStep(ctx, opts, &p)
 	}
 	if (st.Action == scenario.Check || st.Action == scenario.Uncheck) && p.Checked == (st.Action == scenario.Check) {
 		return nil // already as wanted: no click
@@ -94,6 +86,36 @@ func (x *stepRun) pointerStep(ctx context.Context) error {
 	}
 	// insertText is what an input method does: it types Chinese as well as ASCII.
 	return proto.InputInsertText{Text: st.Value}.Call(s.page(ctx))
+}
+
+// selectStep chooses an option of a <select> as a person does. On a touch device a person taps the select,
+// the system's picker takes over the screen (a level of its own: Step.Picker) and the option is tapped in
+// it: two taps. With a mouse the list opens in place over the page, and choosing counts as one click. The
+// option itself is set from script, as the native picker is outside the page and no input event reaches it.
+func (x *stepRun) selectStep(ctx context.Context, opts prepareOpts, p *prepared) error {
+	s, st := x.s, x.st
+	x.rec.Clicks = 1
+	if s.r.dev.Touch {
+		moved, err := x.aim(ctx, opts, p)
+		if err != nil {
+			return err
+		}
+		if moved {
+			x.record(ctx, p)
+		}
+		if err := x.click(ctx, opts, p); err != nil {
+			return err
+		}
+		x.rec.Clicks, x.rec.Picker = 2, true
+	}
+	var msg string
+	if err := s.call(ctx, &msg, "selectOption", st.Value, toJS(st.Target)); err != nil {
+		return err
+	}
+	if msg != "" {
+		return fmt.Errorf("select %s: %s", st.Target, msg)
+	}
+	return nil
 }
 
 // note adds a remark about this step to the result, masked, once.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/scenario"
+	"github.com/cancelpath/cancelpath/audit/terms"
 )
 
 // jsTarget is the locator as probe.js reads it.
@@ -152,6 +153,31 @@ type readResult struct {
 	Contrast float64 `json:"contrast"`
 	Checked  bool    `json:"checked"`
 	Ready    string  `json:"ready"` // document.readyState of the page it is on
+}
+
+// jsLexicon is the renewal-terms lexicon as probe.js's disclosure op takes it.
+type jsLexicon struct {
+	Price, Period, Cancel, Renewal string
+	Flags                          string
+}
+
+func termsForJS() jsLexicon {
+	l := terms.Lexicon
+	return jsLexicon{Price: l.Price, Period: l.Period, Cancel: l.Cancel, Renewal: l.Renewal, Flags: terms.Flags}
+}
+
+// disclosureRead is what probe.js's disclosure op saw of the renewal terms near the subscribe button.
+type disclosureRead struct {
+	Button       bool    `json:"button"` // the button is on the screen
+	Found        bool    `json:"found"`
+	Text         string  `json:"text"`
+	FontPX       float64 `json:"font_px"`
+	Contrast     float64 `json:"contrast"`
+	AroundFontPX float64 `json:"around_font_px"`
+	DistancePX   float64 `json:"distance_px"`
+	SameBlock    bool    `json:"same_block"`
+	Together     bool    `json:"together"`
+	Ready        string  `json:"ready"`
 }
 
 type screenResult struct {

@@ -595,6 +595,226 @@
     armed = { el, events: [] };
   }
 
+  // --- the renewal terms next to the subscribe button ------------------------------------------------------
+  // The page's visible text, grouped by the nearest ancestor that is not inline (a <p>, a <div>, a table
+  // cell), without the button's own text. A block is renewal terms when it says that the subscription renews
+  // and states something of it (a price, a period, how to cancel), or states a price with a period. The terms
+  // are the block nearest to the button that states a price; when none does, the nearest block of renewal
+  // terms. Only the top document is read.
+  const TEXT_NODES = 5000; // bounds the cost on huge pages
+  function blockOf(n) {
+    for (let a = n.parentElement; a; a = a.parentElement) {
+      const d = getComputedStyle(a).display;
+      if (d !== 'inline' && d !== 'contents') return a;
+    }
+    return n.ownerDocument.body;
+  }
+  function textBlocks(except) {
+    const blocks = new Map();
+    if (!document.body) return [];
+    const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let n = w.nextNode();
+    const shown = new Map(); // element -> visible, asked once per element
+    for (let seen = 0; n && seen < TEXT_NODES; n = w.nextNode()) {
+      const pe = n.parentElement;
+      if (!pe || SKIP.has(pe.tagName) || !n.textContent.trim() || except.contains(pe)) continue;
+      seen++;
+      if (!shown.has(pe)) shown.set(pe, visible(pe));
+      if (!shown.get(pe)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0 && r.height > 0);
+      if (!rects.length) continue;
+      const el = blockOf(n);
+      let b = blocks.get(el);
+      if (!b) {
+        b = { el, text: '', l: Infinity, t: Infinity, r: -Infinity, b: -Infinity, fonts: new Map(), style: null, most: 0 };
+        blocks.set(el, b);
+      }
+      const t = n.textContent;
+      if (b.text.length < 5000) b.text += t;
+      for (const r of rects) {
+        b.l = Math.min(b.l, r.left); b.t = Math.min(b.t, r.top); b.r = Math.max(b.r, r.right); b.b = Math.max(b.b, r.bottom);
+      }
+      const chars = t.trim().length;
+      const fs = parseFloat(getComputedStyle(pe).fontSize) || 0;
+      b.fonts.set(fs, (b.fonts.get(fs) || 0) + chars);
+      if (chars > b.most) { b.most = chars; b.style = pe; } // the block's font is that of its longest text
+    }
+    return Array.from(blocks.values());
+  }
+  function elementBlock(el) {
+    const r = el.getBoundingClientRect();
+    const te = textStyleEl(el);
+    const fs = parseFloat(getComputedStyle(te).fontSize) || 0;
+    return { el, text: el.innerText || '', l: r.left, t: r.top, r: r.right, b: r.bottom, fonts: new Map([[fs, 1]]), style: te };
+  }
+  function gap(a, b) {
+    const dx = Math.max(0, b.l - a.r, a.l - b.r), dy = Math.max(0, b.t - a.b, a.t - b.b);
+    return Math.hypot(dx, dy);
+  }
+  function medianFont(fonts) {
+    const all = Array.from(fonts.entries()).sort((x, y) => x[0] - y[0]);
+    let total = 0;
+    for (const [, c] of all) total += c;
+    let acc = 0;
+    for (const [fs, c] of all) { acc += c; if (acc * 2 >= total) return fs; }
+    return 0;
+  }
+  function lowestCommon(a, b) {
+    for (let x = a; x; x = x.parentElement) if (x.contains(b)) return x;
+    return null;
+  }
+  function disclosureNear(button, given, lex) {
+    const re = (src) => regex(src, lex.Flags);
+    const price = re(lex.Price), period = re(lex.Period), cancel = re(lex.Cancel), renewal = re(lex.Renewal);
+    const isTerms = (t) => (renewal.test(t) && (price.test(t) || period.test(t) || cancel.test(t))) ||
+      (price.test(t) && period.test(t));
+    const br = button.getBoundingClientRect();
+    const bb = { l: br.left, t: br.top, r: br.right, b: br.bottom };
+    const blocks = textBlocks(button);
+    let terms = null;
+    if (given) {
+      terms = elementBlock(given);
+    } else {
+      // The price is the term that matters most: the nearest block that states one with its renewal or
+      // period is taken; only when no block states a price, the nearest block of renewal terms.
+      let best = Infinity, priced = false;
+      for (const b of blocks) {
+        const t = norm(b.text);
+        if (!isTerms(t)) continue;
+        const p = price.test(t) && (renewal.test(t) || period.test(t));
+        const d = gap(bb, b);
+        if ((p && !priced) || (p === priced && d < best)) { best = d; terms = b; priced = p; }
+      }
+    }
+    if (!terms) return { button: true, found: false, ready: document.readyState };
+    const vp = viewport();
+    const around = new Map();
+    for (const b of blocks) {
+      if (b === terms || b.el === terms.el || gap(terms, b) > vp.height) continue;
+      for (const [fs, c] of b.fonts) around.set(fs, (around.get(fs) || 0) + c);
+    }
+    const form = button.closest('form');
+    const common = lowestCommon(button, terms.el);
+    const page = !common || common === document.documentElement || common === document.body || common.tagName === 'MAIN';
+    const sameBlock = !!(form && form.contains(terms.el)) ||
+      (!page && common.getBoundingClientRect().height <= vp.height);
+    const u = { l: Math.min(bb.l, terms.l), t: Math.min(bb.t, terms.t), r: Math.max(bb.r, terms.r), b: Math.max(bb.b, terms.b) };
+    const style = terms.style || terms.el;
+    return {
+      button: true, found: true, text: cut(terms.text, 5000),
+      font_px: parseFloat(getComputedStyle(style).fontSize) || 0, contrast: contrast(style),
+      around_font_px: medianFont(around), distance_px: Math.round(gap(bb, terms) * 10) / 10, same_block: sameBlock,
+      together: u.r - u.l <= vp.width + 0.5 && u.b - u.t <= vp.height + 0.5, ready: document.readyState,
+    };
+  }
+
+  // --- the options a screen offers (options_on_path) ------------------------------------------------------
+  // What a person can activate to answer a screen's question: buttons, links, radio choices, check boxes,
+  // switches, menu items, tabs and a select's choices, in the screen's content. The site's chrome (its
+  // banner, navigation, footer and sidebars) asks no question of its own; when the step's target sits in an
+  // open dialog (or a modal dialog is open), the dialog is the screen and only what is inside it counts.
+  const OPTION_ROLES = new Set(['button', 'link', 'radio', 'checkbox', 'switch', 'menuitem', 'menuitemradio',
+    'menuitemcheckbox', 'option', 'tab']);
+  const CHROME_ROLES = new Set(['banner', 'navigation', 'contentinfo', 'complementary']);
+  const SECTIONING = 'article,aside,main,nav,section';
+  const DIALOGS = 'dialog,[role=dialog],[role=alertdialog],[aria-modal=true]';
+  const OPTION_BUDGET = 5000; // option-like elements examined: a page of 100,000 buttons costs no more
+
+  function composedClosest(el, sel) {
+    for (let x = el; x && x.nodeType === 1; x = parentComposed(x)) if (x.matches(sel)) return x;
+    return null;
+  }
+  // chromeLandmark: x is a part of the site's chrome: nav, aside, a header or footer that is the page's
+  // banner or content info (as HTML-AAM maps them: not inside article, aside, main, nav or section), or an
+  // element with one of those landmark roles. An explicit role decides over the tag.
+  function chromeLandmark(x) {
+    const r = (x.getAttribute('role') || '').trim();
+    if (r) return CHROME_ROLES.has(r.split(/\s+/)[0].toLowerCase());
+    switch (x.tagName) {
+      case 'NAV': case 'ASIDE': return true;
+      case 'HEADER': case 'FOOTER': return !composedClosest(parentComposed(x), SECTIONING);
+    }
+    return false;
+  }
+  // cutOff: el or an element around it takes el off the screen's options: aria-hidden, inert, aria-disabled
+  // or, on a page (no dialog), the site's chrome. One walk of attributes: cheap before the style lookups.
+  function cutOff(el, dialog) {
+    for (let x = el; x && x.nodeType === 1; x = parentComposed(x)) {
+      if (x.getAttribute('aria-hidden') === 'true' || x.hasAttribute('inert') ||
+        x.getAttribute('aria-disabled') === 'true') return true;
+      if (!dialog && chromeLandmark(x)) return true;
+    }
+    return false;
+  }
+  // shownOption: el is on the screen; a radio or check box drawn by its label (the input itself hidden, as
+  // custom controls do) is chosen through the label, so a visible label will do.
+  function shownOption(el) {
+    if (visible(el)) return true;
+    const t = (el.getAttribute('type') || '').toLowerCase();
+    return el.tagName === 'INPUT' && (t === 'radio' || t === 'checkbox') && !!el.labels &&
+      Array.from(el.labels).some(visible);
+  }
+  // offered: a person can activate el now: not editable content, enabled, not cut off (see cutOff), shown.
+  // Outside an open modal dialog nothing is read: the dialog is the screen then (see optionScope).
+  function offered(el, dialog) {
+    return !el.isContentEditable && !el.matches(':disabled') && !cutOff(el, dialog) && shownOption(el);
+  }
+  function optionLabel(el, maxLabel) {
+    return cut(accName(el), maxLabel) || '(' + (role(el) || el.tagName.toLowerCase()) + ' without a label)';
+  }
+  function selectLabels(sel, maxLabel) {
+    const out = [];
+    for (const o of Array.from(sel.options).slice(0, OPTION_BUDGET)) {
+      if (o.hidden || o.matches(':disabled')) continue;
+      out.push(cut(o.label || o.text, maxLabel) || '(option without a label)');
+    }
+    return out;
+  }
+  // optionScope: the dialog that is the screen, or null for the page: the dialog around the step's target
+  // t; else the last modal dialog open (a <dialog> shown modal, or a visible element with aria-modal=true).
+  function optionScope(t) {
+    let el = null;
+    if (t) {
+      try { el = resolve(t).el || find(t); } catch (e) { el = null; }
+    }
+    const around = el && composedClosest(el, DIALOGS);
+    if (around) return around;
+    let top = null;
+    for (const r of roots(document, [])) {
+      for (const d of r.querySelectorAll('dialog,[aria-modal=true]')) {
+        let modal = false;
+        try { modal = d.matches(':modal'); } catch (e) { /* no :modal */ }
+        if (modal || (d.getAttribute('aria-modal') === 'true' && visible(d))) top = d;
+      }
+    }
+    return top;
+  }
+  // screenOptions: the distinct labels (case ignored) of what dialog (or, when null, the page) offers, in
+  // document order (content of shadow roots and frames after their document's), at most max of them.
+  function screenOptions(dialog, max, maxLabel) {
+    const seen = new Set(), out = [];
+    let truncated = false, looked = 0;
+    const add = (label) => {
+      const key = label.toLowerCase();
+      if (seen.has(key)) return true;
+      if (out.length >= max) { truncated = true; return false; }
+      seen.add(key);
+      out.push(label);
+      return true;
+    };
+    for (const el of allElements(roots(dialog || document, []))) {
+      const select = el.tagName === 'SELECT';
+      if (!select && (el.tagName === 'OPTION' || !OPTION_ROLES.has(role(el)))) continue;
+      if (++looked > OPTION_BUDGET) { truncated = true; break; }
+      if (!offered(el, dialog)) continue;
+      const labels = select ? selectLabels(el, maxLabel) : [optionLabel(el, maxLabel)];
+      if (!labels.every(add)) break;
+    }
+    return { options: out, truncated };
+  }
+
   // --- operations -----------------------------------------------------------------------------------------
   const ops = {
     // state: what document the top frame shows; timeOrigin changes with every new document.
@@ -698,6 +918,15 @@
         ready: document.readyState,
       };
     },
+    // disclosure: the renewal terms nearest to the subscribe button b (or the element d names), where they
+    // are and how they look. button: false while b is not on the screen.
+    disclosure(b, d, lex) {
+      const button = find(b);
+      if (!button) return { button: false };
+      const given = d ? find(d) : null;
+      if (d && !given) return { button: true, found: false, ready: document.readyState };
+      return disclosureNear(button, given, lex);
+    },
     // focusForInput: focus the last prepared field (or, when the page replaced it, the one t now means) and
     // select its content, so typed text replaces it.
     focusForInput(t) {
@@ -796,6 +1025,13 @@
         }
       }
       return out.slice(0, 10);
+    },
+    // options: what the screen offers a person to answer its question (options_on_path; see screenOptions).
+    // t is the target of the step about to act on it: when it sits in a dialog, the dialog is the screen.
+    options(t, max, maxLabel) {
+      const dialog = optionScope(t);
+      const r = screenOptions(dialog, max, maxLabel);
+      return { url: location.href, scope: dialog ? 'dialog' : 'page', options: r.options, truncated: r.truncated };
     },
     // mask: hide the text of fields that would show a credential in a screenshot.
     mask(targets) {

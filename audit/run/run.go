@@ -94,6 +94,7 @@ func Run(ctx context.Context, b Browser, sc *scenario.Scenario, device string, o
 	if opt.OutDir != "" {
 		r.evRel = EvidenceDir(sc.ID, dev.Name)
 	}
+	defer r.flushEvidence()
 	r.cancelPath(ctx)
 	if sc.Subscribe != nil && sc.Subscribe.AppliesTo(dev.Name) {
 		r.subscribe(ctx)
@@ -123,6 +124,7 @@ type runner struct {
 	res   *metrics.Result
 	evRel string // evidence folder relative to OutDir; "" when evidence is off
 	shots int
+	files *fileWriter // evidence written in the background; nil until the first file
 
 	mu            sync.Mutex // guards the fields the dialog callback touches
 	phase         string
@@ -236,6 +238,7 @@ func (r *runner) cancelPath(ctx context.Context) {
 	dialogs := r.cancelDialogs
 	r.mu.Unlock()
 	res.Metrics = countMetrics(res.Steps, controlReached, doneReached, dialogs)
+	res.Metrics.OptionsOnPath = optionsOnPath(res.PathScreens, controlReached, doneReached, !s.optionsMissed)
 }
 
 // deadEnd walks the path of a site that offers no cancel control to the screen the user is sent instead,

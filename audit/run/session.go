@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit/browser"
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/scenario"
+	"github.com/cancelpath/cancelpath/audit/terms"
 )
 
 // stepError ends a run at a step; status is what the failure says about the site (see judge).
@@ -67,6 +69,11 @@ type session struct {
 
 	stopAtControl bool
 	controlSeen   bool
+
+	// optionsFrom is the first record in Result.Steps that no read of a screen's options covers yet; a
+	// level credited there or later shows a screen to read (see readOptions). optionsMissed: a read failed.
+	optionsFrom   int
+	optionsMissed bool
 
 	pr          *Script
 	urlPatterns map[string]*regexp.Regexp        // compiled url conditions
@@ -393,6 +400,7 @@ func (x *stepRun) do(ctx context.Context) error {
 			s.awaitNewScreen(ctx, w)
 		}
 		s.creditLevel(ctx)
+		x.readOptions(ctx) // a new screen after the control: what it offers, before this step answers it
 		if s.watchSubscribe != nil {
 			s.observeSubscribe(ctx, true) // the page holding the box is here: read it before this step touches it
 		}
@@ -738,14 +746,47 @@ func (s *session) observeSubscribe(ctx context.Context, touching bool) {
 			s.autorenewRead = true
 		}
 	}
-	if sub.Disclosure != nil && !s.disclosureSeen {
+	switch {
+	case s.disclosureSeen:
+	case sub.Button != nil:
+		// Read once the button's page has loaded (the terms may come in with it), or at the latest when a
+		// step is about to act on that page.
+		var d disclosureRead
+		if s.call(ctx, &d, "disclosure", toJS(sub.Button), toJS(sub.Disclosure), termsForJS()) == nil && d.Button &&
+			(touching || d.Ready == "complete") {
+			s.disclosureSeen = true
+			s.recordDisclosure(&d, true)
+		}
+	case sub.Disclosure != nil:
 		var rr readResult
 		if s.call(ctx, &rr, "read", toJS(sub.Disclosure)) == nil && rr.Found {
 			s.disclosureSeen = true
-			out.DisclosureText = s.r.sc.Mask(rr.Text)
-			out.DisclosureFontPX, out.DisclosureContrast = rr.FontSize, rr.Contrast
+			s.recordDisclosure(&disclosureRead{Found: true, Text: rr.Text, FontPX: rr.FontSize, Contrast: rr.Contrast}, false)
 		}
 	}
+}
+
+// recordDisclosure writes what was seen of the renewal terms into the subscribe result; placed says the
+// button was seen with them, so their place was measured.
+func (s *session) recordDisclosure(d *disclosureRead, placed bool) {
+	out := s.watchSubscribe
+	found := d.Found
+	out.DisclosureFound = &found
+	if !found {
+		return
+	}
+	out.DisclosureText = s.r.sc.Mask(d.Text)
+	out.DisclosureFontPX, out.DisclosureContrast = d.FontPX, d.Contrast
+	out.DisclosureStates = terms.Stated(d.Text)
+	if !placed {
+		return
+	}
+	out.DisclosureAroundFontPX = d.AroundFontPX
+	if d.AroundFontPX > 0 && d.FontPX > 0 {
+		out.DisclosureRelativeFont = math.Round(d.FontPX/d.AroundFontPX*100) / 100
+	}
+	dist, same, together := d.DistancePX, d.SameBlock, d.Together
+	out.DisclosureDistancePX, out.DisclosureSameBlock, out.DisclosureInViewWithButton = &dist, &same, &together
 }
 
 // awaitLoaded reads t into rr until its page has loaded, bounded by half of ctx's remaining time.

@@ -199,3 +199,34 @@ func TestScenarioForms(t *testing.T) {
 		assert.Contains(t, res.Reason, "the steps that prepare the account did not go through")
 	})
 }
+
+// TestSelectCountsWhatAPersonDoes: with a mouse, choosing an option is one click; on a phone a person taps the
+// select, the system picker takes over the screen (a level), then taps the option.
+func TestSelectCountsWhatAPersonDoes(t *testing.T) {
+	srv := statusSite(t, unreachableURL(t))
+	for _, tc := range []struct {
+		device         string
+		clicks, levels int
+	}{
+		{"desktop", 2, 1},
+		{"mobile", 3, 2},
+	} {
+		t.Run(tc.device, func(t *testing.T) {
+			sc := hostileScenarioFor(srv.URL+"/", "select.html", []scenario.Step{
+				{Action: scenario.Select, Target: css("#tools"), Value: "关闭自动续费"}, control(txt("确认关闭"))}, txt("已关闭"))
+			sc.Devices = []string{tc.device}
+			res := Run(context.Background(), testBrowser, sc, tc.device, Options{})
+			require.Equal(t, metrics.StatusOK, res.Status, res.Reason)
+			assertCount(t, "clicks_to_control", ip(tc.clicks), res.Metrics.ClicksToControl)
+			assertCount(t, "levels_to_control", ip(tc.levels), res.Metrics.LevelsToControl)
+			var sel metrics.Step
+			for _, st := range res.Steps {
+				if st.Action == string(scenario.Select) {
+					sel = st
+				}
+			}
+			assert.Equal(t, tc.device == "mobile", sel.Picker, "picker")
+			assert.True(t, sel.Level, "choosing the option revealed the confirm button")
+		})
+	}
+}

@@ -18,7 +18,7 @@ var (
 	requiredKeys  = []string{"site", "url", "jurisdictions", "cancel"}
 	devices       = []string{Desktop, Mobile}
 	timeoutKeys   = []string{"step", "scenario"}
-	subscribeKeys = []string{"before", "steps", "autorenew", "disclosure", "until_payment", "devices"}
+	subscribeKeys = []string{"before", "steps", "autorenew", "button", "disclosure", "until_payment", "devices"}
 )
 
 // scenario decodes the document's root mapping. It always returns a Scenario; d.errs says whether it is
@@ -268,6 +268,9 @@ func (d *decoder) subscribe(n *yaml.Node, path string) *Subscribe {
 	}
 	if v := f["autorenew"].val; v != nil {
 		sub.Autorenew = d.target(v, join(path, "autorenew"), 0)
+	}
+	if v := f["button"].val; v != nil {
+		sub.Button = d.target(v, join(path, "button"), 0)
 	}
 	if v := f["disclosure"].val; v != nil {
 		sub.Disclosure = d.target(v, join(path, "disclosure"), 0)

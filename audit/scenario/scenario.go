@@ -67,11 +67,16 @@ const (
 // subscribe button.
 type Subscribe struct {
 	// Before brings the account to its start state (an unsubscribed test account): counted nowhere.
-	Before     []Step   `json:"before,omitempty"`
-	Steps      []Step   `json:"steps"`
-	Devices    []string `json:"devices,omitempty"`    // only on these devices; empty: every device
-	Autorenew  *Target  `json:"autorenew,omitempty"`  // its checked state is read when it first appears
-	Disclosure *Target  `json:"disclosure,omitempty"` // text and font size measured when it first appears
+	Before    []Step   `json:"before,omitempty"`
+	Steps     []Step   `json:"steps"`
+	Devices   []string `json:"devices,omitempty"`   // only on these devices; empty: every device
+	Autorenew *Target  `json:"autorenew,omitempty"` // its checked state is read when it first appears
+	// Button is the button that gives consent (立即开通, "zahlungspflichtig bestellen"): when it first
+	// appears, the renewal terms nearest to it are found and measured (where, how big, what they state).
+	Button *Target `json:"button,omitempty"`
+	// Disclosure names the terms' element when finding them by their words would take the wrong text; it is
+	// measured the same way (and relative to Button when that is set).
+	Disclosure *Target `json:"disclosure,omitempty"`
 	// UntilPayment says the steps stop at the payment step on purpose (an auditor must not pay).
 	UntilPayment bool `json:"until_payment,omitempty"`
 	Line         int  `json:"line"`

@@ -31,66 +31,115 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 200, "scenarios in the generated sweep (copies of the demo scenarios, desktop)")
-	levels := flag.String("parallel", "1,2,4,8", "parallelisms to measure")
-	raw := flag.Int("raw", 40, "runs for the engine-overhead comparison (each run by both walkers)")
+	n := flag.Int("n", 48, "scenarios in each sweep (copies of the demo scenarios, desktop)")
+	levels := flag.String("parallel", "1,2,4,8,16", "parallelisms to measure")
+	lats := flag.String("latency", "0,200ms", "response latencies of the demo sites to measure at (jitter: a quarter of it)")
+	raw := flag.Int("raw", 40, "runs for the engine-overhead comparison (each run by both walkers; 0: skip)")
+	ev := flag.Int("evidence", 40, "runs for the evidence-overhead comparison (each run with and without evidence; 0: skip)")
 	dir := flag.String("scenarios", "scenarios/demo", "folder of the demo scenarios")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := bench(ctx, *n, *levels, *raw, *dir); err != nil {
+	if err := bench(ctx, *n, *levels, *lats, *raw, *ev, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func bench(ctx context.Context, n int, levels string, rawRuns int, dir string) error {
-	srv, err := demo.Start("127.0.0.1:0")
+func bench(ctx context.Context, n int, levels, lats string, rawRuns, evRuns int, dir string) error {
+	ps, err := parallelisms(levels)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	base, err := loadDemo(dir, srv.Env())
-	if err != nil {
-		return err
+	var latencies []time.Duration
+	for _, f := range strings.Split(lats, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(f))
+		if err != nil || d < 0 {
+			return fmt.Errorf("bad latency %q", f)
+		}
+		latencies = append(latencies, d)
 	}
-	scs := replicate(base, n)
-	fmt.Printf("sweep: %d scenarios over %d demo sites, desktop, cancel path only (login, cancel, done)\n", len(scs), len(base))
+	fmt.Printf("command: go run ./cmd/bench -n %d -parallel %s -latency %s -raw %d -evidence %d\n", n, levels, lats, rawRuns, evRuns)
+	fmt.Printf("sweep: %d scenarios per row over the demo sites, desktop, cancel path only (login, cancel, done)\n", n)
 	fmt.Printf("machine: %d CPUs; browser and tool memory is PSS summed over the process tree, sampled every 100 ms\n\n", runtime.NumCPU())
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "parallel\truns\tok\twall s\truns/min\tmedian s\tp95 s\tpeak MiB\t")
-	var perMin1 float64
-	best := 0.0
-	for _, f := range strings.Split(levels, ",") {
-		p, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || p < 1 {
-			return fmt.Errorf("bad parallelism %q", f)
-		}
-		s, err := sweep(ctx, scs, p)
-		if err != nil {
+	fmt.Fprintln(tw, "latency\tparallel\truns\tok\twall s\truns/min\tvs parallel 1\tmedian s\tp95 s\tpeak MiB\t")
+	type key struct {
+		lat time.Duration
+		p   int
+	}
+	figures := map[key]*sweepStats{}
+	for _, lat := range latencies {
+		if err := func() error {
+			srv, err := demo.StartWith("127.0.0.1:0", demo.Options{Latency: lat, Jitter: lat / 4})
+			if err != nil {
+				return err
+			}
+			defer srv.Close()
+			base, err := loadDemo(dir, srv.Env())
+			if err != nil {
+				return err
+			}
+			scs := replicate(base, n)
+			for _, p := range ps {
+				st, err := sweep(ctx, scs, p)
+				if err != nil {
+					return err
+				}
+				figures[key{lat, p}] = st
+				fmt.Fprintf(os.Stderr, "bench: latency %s, parallel %d: %.1f runs/min\n", lat, p, st.perMin) // progress
+				speedup := "-"
+				if one := figures[key{lat, 1}]; one != nil && one.perMin > 0 {
+					speedup = fmt.Sprintf("%.2f×", st.perMin/one.perMin)
+				}
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%s\t%.2f\t%.2f\t%.0f\t\n", lat, p, st.runs, st.ok,
+					st.wall.Seconds(), st.perMin, speedup, st.median.Seconds(), st.p95.Seconds(), st.peakMiB)
+			}
+			return nil
+		}(); err != nil {
 			return err
 		}
-		if p == 1 {
-			perMin1 = s.perMin
-		}
-		if s.perMin > best {
-			best = s.perMin
-		}
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%.1f\t%.1f\t%.2f\t%.2f\t%.0f\t\n", p, s.runs, s.ok, s.wall.Seconds(), s.perMin,
-			s.median.Seconds(), s.p95.Seconds(), s.peakMiB)
-		tw.Flush()
 	}
-	if perMin1 > 0 {
-		fmt.Printf("\nbest throughput / parallel 1: %.2f×\n", best/perMin1)
+
+	tw.Flush()
+	fmt.Println()
+	lat200 := 200 * time.Millisecond
+	if one, eight := figures[key{lat200, 1}], figures[key{lat200, 8}]; one != nil && eight != nil && one.perMin > 0 {
+		fmt.Printf("target: at 200ms, parallel 8 ≥ 4× parallel 1: measured %.2f×\n", eight.perMin/one.perMin)
+	}
+	peak16 := 0.0
+	for k, st := range figures {
+		if k.p == 16 {
+			peak16 = max(peak16, st.peakMiB)
+		}
+	}
+	if peak16 > 0 {
+		fmt.Printf("target: peak memory at parallel 16 < 2048 MiB: measured %.0f MiB\n", peak16)
+	}
+	if evRuns > 0 {
+		if err := evidenceOverhead(ctx, dir, evRuns); err != nil {
+			return err
+		}
 	}
 	if rawRuns > 0 {
-		eng, walk, err := overhead(ctx, scs[:min(rawRuns, len(scs))])
+		// The engine's own cost shows best with nothing to wait for: no latency.
+		srv, err := demo.Start("127.0.0.1:0")
 		if err != nil {
 			return err
 		}
-		fmt.Printf("engine overhead over %d runs (parallel 1, same browser, same paths): cancelpath median %.3f s, raw rod walker median %.3f s: %.2f×\n",
-			min(rawRuns, len(scs)), eng.Seconds(), walk.Seconds(), eng.Seconds()/walk.Seconds())
+		defer srv.Close()
+		base, err := loadDemo(dir, srv.Env())
+		if err != nil {
+			return err
+		}
+		scs := replicate(base, rawRuns)
+		eng, walk, err := overhead(ctx, scs)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("engine overhead over %d runs (no latency, parallel 1, same browser, same paths): cancelpath median %.3f s, raw rod walker median %.3f s: %.2f×\n",
+			rawRuns, eng.Seconds(), walk.Seconds(), eng.Seconds()/walk.Seconds())
 	}
 	return nil
 }
@@ -113,14 +162,26 @@ func loadDemo(dir string, env map[string]string) ([]*scenario.Scenario, error) {
 	}
 	var out []*scenario.Scenario
 	for _, sc := range scs {
-		if sc.Session != "" {
-			continue
+		if sc.Session != "" || sc.DeadEnd != nil {
+			continue // the walkers compared here go to a cancel control
 		}
 		c := *sc
 		c.Devices, c.Subscribe, c.Effect, c.CheckWithoutLogin = []string{"desktop"}, nil, nil, false
 		out = append(out, &c)
 	}
 	return out, nil
+}
+
+func parallelisms(levels string) ([]int, error) {
+	var ps []int
+	for _, f := range strings.Split(levels, ",") {
+		p, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || p < 1 {
+			return nil, fmt.Errorf("bad parallelism %q", f)
+		}
+		ps = append(ps, p)
+	}
+	return ps, nil
 }
 
 func replicate(base []*scenario.Scenario, n int) []*scenario.Scenario {
@@ -176,6 +237,54 @@ func pct(sorted []time.Duration, p float64) time.Duration {
 	}
 	i := int(p*float64(len(sorted))+0.5) - 1
 	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// evidenceOverhead runs the same paths with and without evidence (screenshots of every step, the control
+// page's MHTML, written under a temporary folder), alternating, with the sites' whole flow (subscribe and
+// effect included) and no latency, and prints the medians and their ratio.
+func evidenceOverhead(ctx context.Context, dir string, runs int) error {
+	srv, err := demo.Start("127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	base, err := loadDemo(dir, srv.Env())
+	if err != nil {
+		return err
+	}
+	b, err := audit.OpenBrowser(ctx, audit.BrowserOptions{})
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	out, err := os.MkdirTemp("", "cancelpath-bench-evidence-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(out)
+	var with, without []time.Duration
+	for i := 0; i < runs; i++ {
+		sc := base[i%len(base)]
+		for _, o := range []run.Options{{}, {OutDir: out}} {
+			t0 := time.Now()
+			r := run.Run(ctx, b, sc, "desktop", o)
+			d := time.Since(t0)
+			if r.Status != metrics.StatusOK {
+				return fmt.Errorf("evidence run %s: %s %s", sc.ID, r.Status, r.Reason)
+			}
+			if o.OutDir == "" {
+				without = append(without, d)
+			} else {
+				with = append(with, d)
+			}
+		}
+	}
+	sort.Slice(with, func(i, j int) bool { return with[i] < with[j] })
+	sort.Slice(without, func(i, j int) bool { return without[i] < without[j] })
+	w, wo := pct(with, 0.5), pct(without, 0.5)
+	fmt.Printf("evidence overhead over %d runs (no latency, parallel 1, cancel path): with evidence median %.3f s, "+
+		"without %.3f s: %.2f× (target ≤ 1.10×)\n", runs, w.Seconds(), wo.Seconds(), w.Seconds()/wo.Seconds())
+	return nil
 }
 
 // overhead runs the same paths with the engine and with the raw walker, alternating, and returns the

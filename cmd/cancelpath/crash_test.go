@@ -45,7 +45,7 @@ func TestSweepSurvivesItsBrowserKilled(t *testing.T) {
 	out := filepath.Join(dir, "out")
 
 	var stderr bytes.Buffer
-	// Desktop only: eight runs are enough to have two in flight when the browser goes.
+	// Desktop only: nine runs are enough to have two in flight when the browser goes.
 	cmd := exec.Command(os.Args[0], "audit", "--parallel", "2", "--device", "desktop", "--env-file", envFile, "-o", out,
 		"--quiet", "--chrome", wrapper, filepath.Join("..", "..", "scenarios", "demo"))
 	cmd.Env = append(os.Environ(), asCLI+"=1", "NO_COLOR=1")
@@ -103,7 +103,7 @@ func TestSweepSurvivesItsBrowserKilled(t *testing.T) {
 	}
 	sort.Strings(keys)
 	var want []string
-	for _, site := range []string{"feiyu", "haoyun", "jinniu", "kartenwelt", "lanjing", "xingchen", "yunduan", "zhangyou"} {
+	for _, site := range []string{"feiyu", "haoyun", "jinniu", "kartenwelt", "lanjing", "wuyou", "xingchen", "yunduan", "zhangyou"} {
 		want = append(want, site+"@desktop")
 	}
 	sort.Strings(want)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
@@ -20,8 +21,9 @@ import (
 // demoOptions are the flags of `cancelpath demo`: those it shares with `audit`, plus serving.
 type demoOptions struct {
 	auditFlags
-	serve bool
-	addr  string
+	serve           bool
+	addr            string
+	latency, jitter time.Duration
 }
 
 func newDemoCmd() *cobra.Command {
@@ -29,16 +31,18 @@ func newDemoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Serve the bundled fictional 卡盟 sites on 127.0.0.1 and audit them",
-		Long: `demo serves eight small fictional card shops (卡盟) built into the binary, each showing one thing
+		Long: `demo serves nine small fictional card shops (卡盟) built into the binary, each showing one thing
 consumers complain about when cancelling an auto-renewing 会员 (a help-center maze, a 12×12 px button on
 phones, retention screens, a "review" that never ends, a payment channel you must find yourself, a
-false success) or doing it right (a compliant Chinese shop and a German one with the §312k BGB
-cancellation button), and audits them with the bundled scenarios.
+false success, no cancel control at all but a customer-service bot) or doing it right (a compliant
+Chinese shop and a German one with the §312k BGB cancellation button), and audits them with the bundled
+scenarios.
 
 With --serve it only serves the sites and prints their URLs and the test account, so that you can
 click through them and write scenarios; it stops on Ctrl-C. The sites listen on loopback only.`,
 		Example: `  cancelpath demo -o out
-  cancelpath demo --serve --addr 127.0.0.1:8080`,
+  cancelpath demo --serve --addr 127.0.0.1:8080
+  cancelpath demo --serve --latency 200ms --jitter 50ms`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			var c *auditConfig
@@ -47,7 +51,10 @@ click through them and write scenarios; it stops on Ctrl-C. The sites listen on 
 					return err
 				}
 			}
-			srv, err := demo.Start(opts.addr)
+			if opts.jitter > opts.latency || opts.latency < 0 || opts.jitter < 0 {
+				return usageErr("--jitter %s: must be between 0 and --latency (%s)", opts.jitter, opts.latency)
+			}
+			srv, err := demo.StartWith(opts.addr, demo.Options{Latency: opts.latency, Jitter: opts.jitter})
 			if errors.Is(err, demo.ErrAddr) {
 				return usageErr("--addr: %v", err)
 			} else if err != nil {
@@ -67,6 +74,8 @@ click through them and write scenarios; it stops on Ctrl-C. The sites listen on 
 	opts.register(cmd, "./cancelpath-out", "none")
 	cmd.Flags().BoolVar(&opts.serve, "serve", false, "only serve the sites and print their URLs and the test account, until Ctrl-C")
 	cmd.Flags().StringVar(&opts.addr, "addr", "127.0.0.1:0", "loopback address for the sites (port 0: a free one); the payment channel takes the next port")
+	cmd.Flags().DurationVar(&opts.latency, "latency", 0, "wait this long before every response, as a real site's network and server time (e.g. 200ms)")
+	cmd.Flags().DurationVar(&opts.jitter, "jitter", 0, "spread --latency uniformly over latency ± jitter")
 	return cmd
 }
 

@@ -36,11 +36,14 @@ func TestDemoEndToEnd(t *testing.T) {
 	t.Logf("demo took %s", time.Since(start).Round(time.Second))
 
 	table := stdout.String()
-	for _, site := range []string{"星辰卡盟", "云端卡盟", "掌游卡盟", "金牛卡盟", "好运卡盟", "飞鱼卡盟", "蓝鲸卡盟", "KartenWelt"} {
+	for _, site := range []string{"星辰卡盟", "云端卡盟", "掌游卡盟", "金牛卡盟", "好运卡盟", "飞鱼卡盟", "蓝鲸卡盟", "KartenWelt", "无忧卡盟"} {
 		assert.Contains(t, table, site)
 	}
 	assert.Regexp(t, `(?m)^\s+1\s+星辰卡盟\s+desktop\s+2\s+1\s+0\s+1\s+72×44\s+pass\s+off\s+100\s+A\s*$`, table)
 	assert.Regexp(t, `蓝鲸卡盟\s+mobile.*still on\s+49\s+F`, table)
+	// The site without a cancel control: its status in the control's place, graded F, and a note with the reason.
+	assert.Regexp(t, `(?m)^\s+\d+\s+无忧卡盟\s+desktop(\s+-){4}\s+no control\s+-\s+-\s+\d+\s+F$`, table)
+	assert.Contains(t, table, "无忧卡盟 (desktop): no control: the site offers no cancel control: after 2 clicks")
 	assert.NotContains(t, table, "\x1b[", "NO_COLOR: no escape codes")
 
 	for _, f := range []reports.Format{reports.FormatJSON, reports.FormatJSONL, reports.FormatCSV, reports.FormatMarkdown,
@@ -49,7 +52,13 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	doc, err := reports.ReadDocument(filepath.Join(out, reports.FileName(reports.FormatJSON)))
 	require.NoError(t, err)
-	assert.Len(t, doc.Results, 16, "8 sites × 2 devices")
+	assert.Len(t, doc.Results, 18, "9 sites × 2 devices")
+	for _, e := range doc.Results {
+		if e.ScenarioID == "wuyou" {
+			assert.EqualValues(t, "no_control", e.Status, e.Device.Name)
+			assert.Contains(t, e.Reason, `the path ends at a screen that says "退订自动续费请提供订单号，人工客服将在 1-3 个工作日内处理。"`)
+		}
+	}
 	code, vout, verr := runCLI(t, "verify", out)
 	assert.Equal(t, exitOK, code, "every evidence folder is sealed and intact: %s%s", vout, verr)
 

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -42,7 +44,7 @@ func TestDemoServe(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr) //nolint:errcheck // drains what is printed on the way out
 
-	for _, want := range []string{"xingchen", "星辰卡盟", "kartenwelt", "demo / demo123", "Payment channel"} {
+	for _, want := range []string{"xingchen", "星辰卡盟", "kartenwelt", "wuyou", "无忧卡盟", "demo / demo123", "Payment channel"} {
 		assert.Contains(t, out.String(), want)
 	}
 	require.Contains(t, env, "DEMO_URL", out.String())
@@ -88,4 +90,31 @@ func TestDemoUsageErrors(t *testing.T) {
 			assert.Contains(t, stderr, c.stderr)
 		})
 	}
+}
+
+// Cobra's rejections are usage errors (2); an error no command classified is a runtime failure (3).
+func TestExitCodesOfUnclassifiedErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"unknown command", []string{"bogus"}, exitUsage},
+		{"unknown flag", []string{"audit", "--nope"}, exitUsage},
+		{"missing argument", []string{"report"}, exitUsage},
+		{"no arguments: help", nil, exitOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			assert.Equal(t, tc.code, run(context.Background(), tc.args, &out, &errOut), errOut.String())
+		})
+	}
+	root := newRootCmd(io.Discard, io.Discard)
+	root.AddCommand(&cobra.Command{Use: "fails", RunE: func(*cobra.Command, []string) error { return errors.New("disk full") }})
+	root.SetArgs([]string{"fails"})
+	err := root.Execute()
+	require.Error(t, err)
+	var ee *exitError
+	assert.False(t, errors.As(err, &ee), "an unclassified error stays unclassified")
+	assert.Equal(t, exitRuntime, exitCode(err, io.Discard))
 }

@@ -22,6 +22,8 @@ const (
 	exitFindings = 1 // rule failures at or above --fail-on (or a regression in diff)
 	exitUsage    = 2 // usage or scenario errors
 	exitRuntime  = 3 // runtime errors: a run not carried out, or failed before its control; an interrupted sweep
+
+	exitInterruptedTwice = 130 // a second Ctrl-C: quit at once, as a shell reports SIGINT
 )
 
 // exitError carries an exit code up to main; the message is printed once, on stderr.
@@ -40,17 +42,35 @@ func usageErr(format string, a ...any) error {
 func runtimeErr(err error) error { return &exitError{exitRuntime, err} }
 
 func main() {
-	// SIGINT/SIGTERM cancel the context: runs stop, results are flushed and every browser is closed.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go interrupts(sigs, cancel)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	signal.Stop(sigs)
+	cancel()
 	os.Exit(code)
+}
+
+// interrupts turns the first SIGINT/SIGTERM into a graceful stop (runs stop, finished results are written,
+// every browser is closed) and a second one into quitting at once: someone who presses Ctrl-C twice does
+// not want to wait. Leakless ends the browsers of a process that exits without closing them.
+func interrupts(sigs <-chan os.Signal, stop context.CancelFunc) {
+	<-sigs
+	stop()
+	<-sigs
+	fmt.Fprintln(os.Stderr, "cancelpath: interrupted again: quitting now (results not yet written are lost)")
+	os.Exit(exitInterruptedTwice)
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	return exitCode(root.ExecuteContext(ctx), stderr)
+}
+
+// exitCode prints err once and maps it to the exit code the README defines.
+func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
@@ -61,9 +81,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return ee.code
 	}
-	// Anything cobra itself rejects (unknown flag or command) is a usage error.
+	// Cobra's own rejections (a bad flag, arguments, an unknown command) are usage errors, made so in
+	// usageErrors; anything else unclassified failed at run time.
 	fmt.Fprintln(stderr, "cancelpath:", err)
-	return exitUsage
+	return exitRuntime
+}
+
+// usageErrors marks what cobra rejects before a command runs (flags, arguments, unknown commands) as usage
+// errors, for every command in the tree.
+func usageErrors(c *cobra.Command) {
+	c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{exitUsage, err} })
+	if args := c.Args; args != nil {
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			if err := args(cmd, a); err != nil {
+				return &exitError{exitUsage, err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageErrors(sub)
+	}
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -78,8 +116,8 @@ and evidence.
 Exit codes: 0 all pass; 1 a rule failed at or above --fail-on (a missing or blocked cancel
 control is such a finding), or diff found a regression; 2 usage or scenario errors (nothing
 runs); 3 a run measured nothing about its cancel control (status out_of_reach, site_error or
-error, a login that failed included, or failed at a step before the control), or the sweep
-was interrupted.`,
+error, a login that failed included, or failed at a step before the control), the sweep was
+interrupted, or anything else failed at run time; 130 Ctrl-C pressed twice (quit at once).`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -97,5 +135,14 @@ was interrupted.`,
 		newExploreCmd(),
 		newMergeCmd(),
 	)
+	// Cobra calls an unknown subcommand a plain error; the root answers it itself, as a usage error.
+	root.Args = cobra.ArbitraryArgs
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usageErr("unknown command %q for %q (see cancelpath --help)", args[0], cmd.CommandPath())
+		}
+		return cmd.Help()
+	}
+	usageErrors(root)
 	return root
 }

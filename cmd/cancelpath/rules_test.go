@@ -28,9 +28,9 @@ func TestRulesList(t *testing.T) {
 	require.Len(t, lines, 2+12, out) // header, rule, twelve packs
 	assert.Equal(t, []string{"ID", "JURISDICTION", "STATUS", "CHECKED", "DEFAULT", "RULES", "TITLE"}, strings.Fields(lines[0]))
 	for _, want := range []string{
-		"cn           cn            in force since 2021-05-01  2026-12-04  for cn scenarios          23",
+		"cn           cn            in force since 2021-05-01  2026-12-04  for cn scenarios          24",
 		"cn-sector    cn            in force since 2023-02-27  2026-12-04  no (--rules cn-sector)    6",
-		"eu           eu            in force                   2026-12-04  for eu scenarios          9",
+		"eu           eu            in force                   2026-12-04  for eu scenarios          10",
 		"uk           uk            in force since 2025-04-06  2026-12-04  for uk scenarios          5",
 		"us-ftc-2024  us-ftc        vacated 2025-07-08         2026-12-04  no (--rules us-ftc-2024)  4",
 		"us-ma        us-ma         applies from 2025-09-02    2026-12-04  for us-ma scenarios       6",
