@@ -147,7 +147,7 @@ feed:
 	close(done)
 	<-delivered
 	if ctx.Err() != nil {
-		return results, fmt.Errorf("%w: %v", ErrInterrupted, ctx.Err())
+		return results, fmt.Errorf("%w: %v", ErrInterrupted, ctx.Err()) //nolint:errorlint // only ErrInterrupted in the chain: ctx's error is text
 	}
 	return results, nil
 }

@@ -124,7 +124,7 @@ func TestSweepKeepsJobOrderInParallel(t *testing.T) {
 	ctx := context.Background()
 	pool, err := NewPool(ctx, 1, openLocal)
 	require.NoError(t, err)
-	defer pool.Close()
+	defer func() { _ = pool.Close() }()
 	var scs []*scenario.Scenario
 	for i := 0; i < 6; i++ {
 		// Later jobs are faster, so completion order differs from job order.
@@ -149,7 +149,7 @@ func TestSweepRelaunchesACrashedBrowserAndRetriesOnce(t *testing.T) {
 	ctx := context.Background()
 	pool, err := NewPool(ctx, 1, openLocal)
 	require.NoError(t, err)
-	defer pool.Close()
+	defer func() { _ = pool.Close() }()
 	pids := pool.PIDs()
 	require.Len(t, pids, 1)
 	hits := srvHits.Load()
@@ -180,7 +180,7 @@ func TestSweepInterruptedRecordsOnlyFinishedRuns(t *testing.T) {
 	defer cancel()
 	pool, err := NewPool(ctx, 1, openLocal)
 	require.NoError(t, err)
-	defer pool.Close()
+	defer func() { _ = pool.Close() }()
 	scs := []*scenario.Scenario{testScenario("fast", "?delay=0"), testScenario("slow", "?delay=3000"), testScenario("never", "")}
 	var streamed []string
 	results, err := Sweep(ctx, pool, Jobs(scs), SweepOptions{OnResult: func(i int, r *metrics.Result) {
@@ -265,7 +265,7 @@ func TestSweepRunsOnWhileTheCallbackWorks(t *testing.T) {
 	defer srv.Close()
 	pool, err := NewPool(ctx, 1, openLocal)
 	require.NoError(t, err)
-	defer pool.Close()
+	defer func() { _ = pool.Close() }()
 	var scs []*scenario.Scenario
 	for i, q := range []string{"?a=1", "?b=1", "?last=1"} {
 		sc := testScenario(fmt.Sprintf("s%d", i), "")

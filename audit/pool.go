@@ -90,7 +90,7 @@ func (p *Pool) OpenContext(ctx context.Context, d browser.Device, onDialog func(
 			return nil, err
 		}
 		if rerr != nil {
-			return nil, fmt.Errorf("%w (the browser had crashed: %v)", err, rerr)
+			return nil, fmt.Errorf("%w (the browser had crashed: %v)", err, rerr) //nolint:errorlint // only err in the chain: the relaunch's error is text
 		}
 	}
 }

@@ -201,11 +201,11 @@ func TestPoolRelaunchesOnceForConcurrentReports(t *testing.T) {
 	// While slot 0 relaunches, the pool's lock is free: a run that wants slot 0 waits for the new browser
 	// (here until its deadline), the next one gets slot 1 at once.
 	wctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-	_, err = pool.OpenContext(wctx, browser.Devices["desktop"], nil)
+	_, err = pool.OpenContext(wctx, testDevice("desktop"), nil)
 	cancel()
 	assert.ErrorIs(t, err, context.DeadlineExceeded, "slot 0 waits for its relaunch")
 	other := l.all()[1]
-	c, err := pool.OpenContext(ctx, browser.Devices["desktop"], nil)
+	c, err := pool.OpenContext(ctx, testDevice("desktop"), nil)
 	require.NoError(t, err, "slot 1 serves during the relaunch")
 	assert.Same(t, other, c.Browser())
 	c.Close()
@@ -240,9 +240,9 @@ func TestPoolRetiresACrashedBrowserWithItsLastContext(t *testing.T) {
 	require.NoError(t, err)
 	defer func() { _ = pool.Close() }()
 	old := l.all()[0]
-	c1, err := pool.OpenContext(ctx, browser.Devices["desktop"], nil)
+	c1, err := pool.OpenContext(ctx, testDevice("desktop"), nil)
 	require.NoError(t, err)
-	c2, err := pool.OpenContext(ctx, browser.Devices["mobile"], nil)
+	c2, err := pool.OpenContext(ctx, testDevice("mobile"), nil)
 	require.NoError(t, err)
 	killBrowser(old.PID())
 
@@ -264,7 +264,7 @@ func TestPoolRetiresACrashedBrowserWithItsLastContext(t *testing.T) {
 	assertNoBrowserLeft(t, []*browser.Browser{old})
 
 	// The new browser serves new contexts.
-	c3, err := pool.OpenContext(ctx, browser.Devices["desktop"], nil)
+	c3, err := pool.OpenContext(ctx, testDevice("desktop"), nil)
 	require.NoError(t, err)
 	assert.NotSame(t, old, c3.Browser())
 	c3.Close()
@@ -295,10 +295,10 @@ func TestPoolCloseWithOpenContexts(t *testing.T) {
 	var l launches
 	pool, err := NewPool(ctx, 2, l.open)
 	require.NoError(t, err)
-	c, err := pool.OpenContext(ctx, browser.Devices["desktop"], nil)
+	c, err := pool.OpenContext(ctx, testDevice("desktop"), nil)
 	require.NoError(t, err)
 	require.NoError(t, pool.Shutdown(ctx))
-	_, err = pool.OpenContext(ctx, browser.Devices["desktop"], nil)
+	_, err = pool.OpenContext(ctx, testDevice("desktop"), nil)
 	assert.ErrorIs(t, err, ErrPoolClosed)
 	done := make(chan struct{})
 	go func() {
@@ -352,4 +352,13 @@ func TestSweepRetriesARunWhoseBrowserDiedInALaterPhase(t *testing.T) {
 	assert.Contains(t, strings.Join(r.Notes, "\n"), "first attempt lost its browser")
 	require.NoError(t, pool.Close())
 	assertNoBrowserLeft(t, l.all())
+}
+
+// testDevice is a registry device by name; the names used here are the registry's own.
+func testDevice(name string) browser.Device {
+	d, err := browser.LookupDevice(name)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }

@@ -32,7 +32,7 @@ func runWithBrowser(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "demo tests: launch chromium:", err)
 		return 1
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 	testBrowser = b
 	return m.Run()
 }

@@ -5,7 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // groundTruth is ground-truth.yaml. It lives here, with the sites it describes, rather than next to the

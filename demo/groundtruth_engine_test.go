@@ -28,7 +28,7 @@ func TestScenariosMeasureGroundTruth(t *testing.T) {
 	require.Len(t, files, len(truth.Sites))
 	srv, err := Start("127.0.0.1:0")
 	require.NoError(t, err)
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	env := srv.Env()
 	opts := scenario.Options{Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
 

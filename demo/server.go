@@ -70,7 +70,7 @@ func StartWith(addr string, opt Options) (*Server, error) {
 	}
 	payLn, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(payPort)))
 	if err != nil {
-		mainLn.Close()
+		_ = mainLn.Close() // the listen error is the one to report
 		return nil, fmt.Errorf("demo: listen for the payment channel on %s port %d: %w", host, payPort, err)
 	}
 	s.url = "http://" + mainLn.Addr().String()

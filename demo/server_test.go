@@ -42,7 +42,7 @@ func fetch(t *testing.T, c *http.Client, u string, form url.Values) (int, string
 		resp, err = c.PostForm(u, form)
 	}
 	require.NoError(t, err, u)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err, u)
 	body := string(b)
@@ -71,7 +71,7 @@ func TestStartRefusesNonLoopback(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:0", ":0", "192.0.2.1:0", "example.com:80", "127.0.0.1", "127.0.0.1:x"} {
 		srv, err := Start(addr)
 		if !assert.ErrorIs(t, err, ErrAddr, addr) && err == nil {
-			srv.Close()
+			_ = srv.Close()
 		}
 	}
 }
@@ -164,7 +164,7 @@ func TestStartOnFixedPort(t *testing.T) {
 	if err != nil {
 		t.Skipf("port %d or %d was taken meanwhile: %v", port, port+1, err)
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	assert.Equal(t, fmt.Sprintf("http://127.0.0.1:%d", port), srv.URL())
 	assert.Equal(t, fmt.Sprintf("http://127.0.0.1:%d", port+1), srv.PayURL())
 }

@@ -107,7 +107,8 @@ type Options struct {
 	// ellipsis) down to 6 columns; below about 90 the fixed columns no longer fit.
 	Width int
 	// BaseDir is the folder that evidence paths (Step.Screenshot, Control.Screenshot) are relative to: the
-	// audit's output folder. When set, the HTML report embeds the screenshots it finds there.
+	// audit's output folder. When set, the HTML report shows the screenshots it finds there: embedded when
+	// rendered to a stream, as thumbnails linked to the full images when WriteAll writes it into a folder.
 	BaseDir string
 }
 
@@ -165,6 +166,15 @@ func WriteAll(outDir string, doc *Document, formats []Format, opt Options) ([]st
 	opt.Color = false
 	var paths []string
 	for _, f := range formats {
+		if f == FormatHTML {
+			// More than one file: thumbnails under thumbs/, and for a long sweep a page per site under sites/.
+			path, err := writeHTMLFolder(outDir, doc, opt)
+			if err != nil {
+				return paths, fmt.Errorf("render %s: %w", f, err)
+			}
+			paths = append(paths, path)
+			continue
+		}
 		var buf bytes.Buffer
 		if err := Render(&buf, doc, f, opt); err != nil {
 			return paths, err
@@ -184,13 +194,13 @@ func writeFileAtomic(path string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
+	defer func() { _ = os.Remove(tmp.Name()) }() // best effort, and a no-op after the rename
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the error below is the one to report
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the error below is the one to report
 		return fmt.Errorf("sync %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {

@@ -3,17 +3,9 @@ package reports
 import (
 	"bytes"
 	"embed"
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
-	"net/http"
-	"net/url"
-	"os"
-	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -21,30 +13,56 @@ import (
 	"github.com/cancelpath/cancelpath/audit/rules"
 )
 
-//go:embed templates/report.html.tmpl
+//go:embed templates/*.tmpl
 var templateFS embed.FS
 
-// Screenshots are embedded as data: URIs up to these sizes; past them they are linked relative to the
-// report, so that a sweep of hundreds of sites does not make a report a browser cannot open.
+// Rendered to a stream, screenshots are embedded as data: URIs up to these sizes; past them they are linked
+// relative to the report, so that a sweep of hundreds of sites does not make a report a browser cannot open.
+// Written into a folder, the report shows thumbnails instead (thumbnail.go).
 const (
 	maxEmbeddedImage = 8 << 20
 	maxEmbeddedTotal = 64 << 20
 )
 
+// htmlTemplates parses the report's templates: report.html.tmpl (the single page, and the index of a long
+// sweep, which is the same page without the runs), site.html.tmpl (one site's page of a long sweep) and
+// parts.html.tmpl, the pieces they share.
+func htmlTemplates() (*template.Template, error) {
+	tmpl, err := template.New("report.html.tmpl").Funcs(template.FuncMap{
+		"rulesData": func(w *words, v []htmlVerdict) htmlRules { return htmlRules{W: w, Verdicts: v} },
+	}).ParseFS(templateFS, "templates/*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	return tmpl, nil
+}
+
+// renderHTML writes the report as one page to a stream: screenshots found under opt.BaseDir are embedded
+// within the budget, the others linked. WriteAll writes it into a folder instead (writeHTMLFolder).
 func renderHTML(w io.Writer, doc *Document, opt Options) error {
 	wd, err := lookupWords(opt.Lang)
 	if err != nil {
 		return err
 	}
-	tmpl, err := template.New("report.html.tmpl").Funcs(template.FuncMap{
-		"rulesData": func(w *words, v []htmlVerdict) htmlRules { return htmlRules{W: w, Verdicts: v} },
-	}).ParseFS(templateFS, "templates/report.html.tmpl")
+	tmpl, err := htmlTemplates()
 	if err != nil {
-		return fmt.Errorf("parse template: %w", err)
+		return err
 	}
 	imgs := newImager(opt.BaseDir)
 	defer imgs.close()
-	data := htmlReport{W: wd, HTMLLang: map[string]string{"en": "en", "zh": "zh-CN"}[wd.Lang],
+	data := newHTMLReport(doc, wd)
+	for i, e := range ranked(doc) {
+		anchor := siteAnchor(i)
+		data.Rows = append(data.Rows, htmlRowFor(e, wd, anchor, "#"+anchor))
+		data.Sites = append(data.Sites, htmlSiteFor(e, wd, anchor, imgs))
+	}
+	data.Linked = imgs.linked
+	return executeHTML(w, tmpl, "report.html.tmpl", data)
+}
+
+// newHTMLReport fills in the page's header: everything but the rows and the runs.
+func newHTMLReport(doc *Document, wd *words) htmlReport {
+	data := htmlReport{W: wd, HTMLLang: htmlLang(wd),
 		Definitions: append(append([]string{}, wd.Definitions...), wd.statusDefinitions()...)}
 	if doc.Tool.Name != "" {
 		data.Generated = generatedLine(doc, wd)
@@ -52,22 +70,27 @@ func renderHTML(w io.Writer, doc *Document, opt Options) error {
 	for _, p := range doc.Packs {
 		data.Packs = append(data.Packs, Clean(p))
 	}
-	for i, e := range ranked(doc) {
-		anchor := "site-" + strconv.Itoa(i+1)
-		data.Rows = append(data.Rows, htmlRowFor(e, wd, anchor))
-		data.Sites = append(data.Sites, htmlSiteFor(e, wd, anchor, imgs))
-	}
-	data.Linked = imgs.linked
+	return data
+}
+
+func htmlLang(wd *words) string { return map[string]string{"en": "en", "zh": "zh-CN"}[wd.Lang] }
+
+// siteAnchor is the id of the i-th run's section (in ranking order), on whichever page it is.
+func siteAnchor(i int) string { return "site-" + strconv.Itoa(i+1) }
+
+// executeHTML renders a whole page before writing any of it, so that a template error leaves no half page.
+func executeHTML(w io.Writer, tmpl *template.Template, name string, data any) error {
 	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, data); err != nil {
-		return fmt.Errorf("execute template: %w", err)
+	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("execute %s: %w", name, err)
 	}
-	_, err = w.Write(buf.Bytes())
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 
-// htmlReport is what the template renders. Every string in it is cleaned plain text: html/template escapes
-// it for its context. The only pre-trusted values are the data: URIs that imager builds from image files.
+// htmlReport is what report.html.tmpl renders. Every string in it is cleaned plain text: html/template
+// escapes it for its context. The only pre-trusted values are the image sources that imager builds: data:
+// URIs of image files, and relative links it percent-encodes itself.
 type htmlReport struct {
 	W         *words
 	HTMLLang  string
@@ -81,7 +104,9 @@ type htmlReport struct {
 }
 
 type htmlRow struct {
-	Anchor                                        string
+	Anchor string
+	Href   string // where the site's name leads: its section on this page, or on its own page
+
 	Rank, Site, Device, Clicks, Levels, Hovers    string
 	Interstitials, Control, Target, Effect, Score string
 	Grade, GradeClass, TargetClass, EffectClass   string
@@ -89,6 +114,7 @@ type htmlRow struct {
 }
 
 type htmlSite struct {
+	W                                    *words
 	Anchor, Site, Device, Viewport, Rank string
 	Status, StatusText, Reason           string
 	StatusMeaning                        string
@@ -146,10 +172,10 @@ type htmlVerdict struct {
 	Image                                  *htmlImage
 }
 
-func htmlRowFor(e *Entry, wd *words, anchor string) htmlRow {
+func htmlRowFor(e *Entry, wd *words, anchor, href string) htmlRow {
 	c := tableRow(e, wd)
 	r := htmlRow{
-		Anchor: anchor, Rank: c[colRank].text, Site: c[colSite].text, Device: c[colDevice].text,
+		Anchor: anchor, Href: href, Rank: c[colRank].text, Site: c[colSite].text, Device: c[colDevice].text,
 		Clicks: c[colClicks].text, Levels: c[colLevels].text, Hovers: c[colHovers].text,
 		Interstitials: c[colInter].text, Control: c[colControl].text, Target: c[colTarget].text,
 		Effect: c[colEffect].text, Score: c[colScore].text, Grade: c[colGrade].text,
@@ -192,7 +218,7 @@ func targetClass(v string) string {
 
 func htmlSiteFor(e *Entry, wd *words, anchor string, imgs *imager) htmlSite {
 	s := htmlSite{
-		Anchor: anchor, Site: Clean(e.Site), Device: wd.device(e.Device.Name),
+		W: wd, Anchor: anchor, Site: Clean(e.Site), Device: wd.device(e.Device.Name),
 		Viewport: fmt.Sprintf("%d×%d", e.Device.Width, e.Device.Height),
 		Rank:     rankText(e, wd), Status: string(e.Status), StatusText: wd.status(e.Status),
 		StatusMeaning: wd.statusMeaning(e.Status),
@@ -269,7 +295,7 @@ func htmlSiteFor(e *Entry, wd *words, anchor string, imgs *imager) htmlSite {
 	for _, note := range e.Notes {
 		s.Notes = append(s.Notes, Clean(note))
 	}
-	s.EvidenceDir = evidenceDir(e)
+	s.EvidenceDir = imgs.folder(evidenceDir(e))
 	s.Evidence = []htmlKV{
 		{Key: wd.ScenarioFile, Value: Clean(e.File)},
 		{Key: "SHA-256", Value: Clean(e.ScenarioSHA256)},
@@ -396,111 +422,4 @@ func htmlVerdictFor(e *Entry, v *rules.Verdict, wd *words, imgs *imager) htmlVer
 	}
 	hv.Image = imgs.image(v.Screenshot, hv.RuleID)
 	return hv
-}
-
-// imager turns evidence paths into image sources: embedded data: URIs when the file is found under the base
-// folder, else links relative to the report. Paths that are not local (absolute, "..", a URL scheme) are
-// never read nor linked: results.json may come from anywhere.
-type imager struct {
-	root   *os.Root
-	budget int64
-	linked bool
-}
-
-func newImager(baseDir string) *imager {
-	im := &imager{budget: maxEmbeddedTotal}
-	if baseDir != "" {
-		if r, err := os.OpenRoot(baseDir); err == nil {
-			im.root = r
-		}
-	}
-	return im
-}
-
-func (im *imager) close() {
-	if im.root != nil {
-		im.root.Close()
-	}
-}
-
-func (im *imager) image(rel, alt string) *htmlImage {
-	rel = filepath.ToSlash(rel)
-	if rel == "" || !filepath.IsLocal(filepath.FromSlash(rel)) || strings.Contains(rel, ":") {
-		return nil
-	}
-	href := relativeURL(rel)
-	img := &htmlImage{Src: template.URL(href), Href: href, Alt: alt}
-	data, mime, err := im.read(rel)
-	switch {
-	case err == nil:
-		img.Src = template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(data))
-	case im.root != nil && errors.Is(err, fs.ErrNotExist):
-		img.Missing = true
-	default:
-		im.linked = true
-	}
-	return img
-}
-
-var errNotImage = errors.New("not an image")
-
-// read loads an evidence image from inside the base folder (symlinks out of it are refused by os.Root).
-func (im *imager) read(rel string) ([]byte, string, error) {
-	if im.root == nil {
-		return nil, "", fs.ErrNotExist
-	}
-	f, err := im.root.Open(rel)
-	if err != nil {
-		return nil, "", err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, "", err
-	}
-	if !st.Mode().IsRegular() || st.Size() > maxEmbeddedImage || st.Size() > im.budget {
-		return nil, "", errNotImage
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxEmbeddedImage+1))
-	if err != nil {
-		return nil, "", err
-	}
-	mime := http.DetectContentType(data)
-	switch mime {
-	case "image/png", "image/jpeg", "image/webp", "image/gif":
-	default:
-		return nil, "", errNotImage
-	}
-	im.budget -= int64(len(data))
-	return data, mime, nil
-}
-
-// relativeURL percent-encodes each segment of a local slash path.
-func relativeURL(rel string) string {
-	segs := strings.Split(path.Clean(rel), "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	return strings.Join(segs, "/")
-}
-
-// evidenceDir is the folder of the run's screenshots ("evidence/xingchen@mobile/"), or "" when it has none.
-func evidenceDir(e *Entry) string {
-	shots := []string{}
-	if e.Control != nil {
-		shots = append(shots, e.Control.Screenshot)
-	}
-	for _, st := range e.Steps {
-		shots = append(shots, st.Screenshot)
-	}
-	for _, p := range shots {
-		p = filepath.ToSlash(p)
-		if p == "" || !filepath.IsLocal(filepath.FromSlash(p)) || strings.Contains(p, ":") {
-			continue
-		}
-		if dir := path.Dir(p); dir != "." {
-			return relativeURL(dir) + "/"
-		}
-	}
-	return ""
 }

@@ -43,7 +43,7 @@ func TestHTMLInChromium(t *testing.T) {
 
 			page, err := browser.Page(proto.TargetCreateTarget{})
 			require.NoError(t, err)
-			defer page.Close()
+			defer func() { _ = page.Close() }()
 			require.NoError(t, page.SetViewport(&proto.EmulationSetDeviceMetricsOverride{Width: tt.width, Height: 900, DeviceScaleFactor: 1}))
 
 			var mu sync.Mutex

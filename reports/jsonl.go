@@ -32,7 +32,7 @@ func NewJSONLWriter(path string, resume bool) (*JSONLWriter, error) {
 	}
 	if resume {
 		if err := dropPartialLine(f); err != nil {
-			f.Close()
+			_ = f.Close() // the resume error is the one to report
 			return nil, fmt.Errorf("resume %s: %w", path, err)
 		}
 	}
@@ -98,7 +98,7 @@ func ReadJSONL(path string) ([]Entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read results stream: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	r := bufio.NewReader(f)
 	var entries []Entry
 	for n := 1; ; n++ {

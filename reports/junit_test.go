@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -52,7 +53,7 @@ func TestJUnitParses(t *testing.T) {
 	dec.Strict = true
 	for {
 		_, err := dec.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		require.NoError(t, err)
@@ -61,7 +62,7 @@ func TestJUnitParses(t *testing.T) {
 	var got parsedSuites
 	require.NoError(t, xml.Unmarshal(buf.Bytes(), &got))
 	require.Len(t, got.Suites, 8, "a suite per scenario × device")
-	tests, failures, errors, skipped := 0, 0, 0, 0
+	tests, failures, errs, skipped := 0, 0, 0, 0
 	for _, s := range got.Suites {
 		f, e, sk := 0, 0, 0
 		for _, c := range s.Cases {
@@ -79,9 +80,9 @@ func TestJUnitParses(t *testing.T) {
 		assert.Equal(t, f, s.Failures, s.Name)
 		assert.Equal(t, e, s.Errors, s.Name)
 		assert.Equal(t, sk, s.Skipped, s.Name)
-		tests, failures, errors, skipped = tests+s.Tests, failures+f, errors+e, skipped+sk
+		tests, failures, errs, skipped = tests+s.Tests, failures+f, errs+e, skipped+sk
 	}
-	assert.Equal(t, []int{tests, failures, errors, skipped}, []int{got.Tests, got.Failures, got.Errors, got.Skipped})
+	assert.Equal(t, []int{tests, failures, errs, skipped}, []int{got.Tests, got.Failures, got.Errors, got.Skipped})
 
 	mobile := got.Suites[1]
 	assert.Equal(t, "星辰卡盟 (xingchen@mobile)", mobile.Name)

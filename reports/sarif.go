@@ -348,8 +348,8 @@ func sarifArtifact(file string) *sarif.ArtifactLocation {
 func uriPath(p string) string {
 	var b strings.Builder
 	for _, r := range p {
-		switch {
-		case r == '%' || r == '#' || r == '?' || r == ' ' || r == '"' || r == '<' || r == '>' || r == '\\' || r == '^' || r == '`' || r == '{' || r == '|' || r == '}':
+		switch r {
+		case '%', '#', '?', ' ', '"', '<', '>', '\\', '^', '`', '{', '|', '}':
 			fmt.Fprintf(&b, "%%%02X", r)
 		default:
 			b.WriteRune(r)

@@ -137,7 +137,7 @@ func hostileSite(t *testing.T) string {
 
 func openT(t *testing.T, b *Browser) *Context {
 	t.Helper()
-	c, err := b.OpenContext(context.Background(), Devices["desktop"], nil)
+	c, err := b.OpenContext(context.Background(), testDevice("desktop"), nil)
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 	return c
@@ -315,7 +315,7 @@ func TestContextCloseAfterTheBrowserIsGone(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := launchT(t)
-			c, err := b.OpenContext(context.Background(), Devices["mobile"], nil)
+			c, err := b.OpenContext(context.Background(), testDevice("mobile"), nil)
 			require.NoError(t, err)
 			tc.end(b)
 			select {
@@ -337,7 +337,7 @@ func TestContextCloseAfterTheBrowserIsGone(t *testing.T) {
 			case <-time.After(eventWait):
 				t.Fatal("Close hangs on a browser that is gone")
 			}
-			_, err = b.OpenContext(context.Background(), Devices["desktop"], nil)
+			_, err = b.OpenContext(context.Background(), testDevice("desktop"), nil)
 			assert.Error(t, err)
 		})
 	}
@@ -349,7 +349,7 @@ func TestRetire(t *testing.T) {
 	b := launchT(t)
 	c := openT(t, b)
 	b.Retire()
-	_, err := b.OpenContext(context.Background(), Devices["desktop"], nil)
+	_, err := b.OpenContext(context.Background(), testDevice("desktop"), nil)
 	assert.ErrorContains(t, err, "retired")
 	gotoURL(c.Page(), site+"/page")
 	res, err := c.Page().Timeout(eventWait).Eval(`() => document.title`)
@@ -374,7 +374,7 @@ func TestOpenContextHonoursCtx(t *testing.T) {
 	b := launchT(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := b.OpenContext(ctx, Devices["desktop"], nil)
+	_, err := b.OpenContext(ctx, testDevice("desktop"), nil)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Eventually(t, func() bool {
 		b.mu.Lock()
@@ -413,4 +413,13 @@ func TestPagesOutliveTheirSetUp(t *testing.T) {
 		assert.Equal(t, "a", res.Value.Str())
 		require.NoError(t, pg.Mouse.MoveTo(proto.Point{X: 10, Y: 10}), "the mouse works after the set-up")
 	}
+}
+
+// testDevice is a registry device by name; the names used here are the registry's own.
+func testDevice(name string) Device {
+	d, err := LookupDevice(name)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }

@@ -31,7 +31,7 @@ func Find(explicit string) (string, error) {
 		}
 		p, err := exec.LookPath(c.path)
 		if err != nil {
-			return "", fmt.Errorf("%s %q: %v: %w", c.from, c.path, err, ErrNotFound)
+			return "", fmt.Errorf("%s %q: %v: %w", c.from, c.path, err, ErrNotFound) //nolint:errorlint // only ErrNotFound in the chain: LookPath's error is text
 		}
 		return p, nil
 	}

@@ -23,19 +23,7 @@
           if (s) texts.push([el, s]);
         }
       }
-      const matches = texts.filter(([, s]) => s === w).map(([el]) => el);
-      const wrappers = new Set();
-      for (const m of matches) {
-        for (let p = m.parentElement; p && !wrappers.has(p); p = p.parentElement) wrappers.add(p);
-      }
-      const deepest = matches.filter((m) => !wrappers.has(m));
-      const seen = new Set();
-      const out = [];
-      for (const m of deepest) {
-        const a = actionableAncestor(m);
-        if (!seen.has(a)) { seen.add(a); out.push(a); }
-      }
-      const vis = out.filter(visible);
+      const vis = textTargets(texts.filter(([, s]) => s === w).map(([el]) => el)).filter(visible);
       byText.set(w, vis);
       return vis;
     }

@@ -89,7 +89,7 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	defer testBrowser.Close()
+	defer func() { _ = testBrowser.Close() }()
 	return m.Run()
 }
 

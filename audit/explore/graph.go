@@ -66,7 +66,7 @@ type SkippedControl struct {
 func (g *Graph) WriteDOT(w io.Writer, name string) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "digraph %s {\n", dotQuote("explore "+name))
-	bw.WriteString("  rankdir=LR;\n  node [shape=box, fontname=\"Noto Sans CJK SC\", fontsize=10];\n" +
+	_, _ = bw.WriteString("  rankdir=LR;\n  node [shape=box, fontname=\"Noto Sans CJK SC\", fontsize=10];\n" +
 		"  edge [fontname=\"Noto Sans CJK SC\", fontsize=9];\n")
 	for _, n := range g.Nodes {
 		attrs := []string{"label=" + dotQuote(shorten(n.Title, 30)+"\n"+urlTail(n.URL))}
@@ -98,8 +98,8 @@ func (g *Graph) WriteDOT(w io.Writer, name string) error {
 		}
 		fmt.Fprintf(bw, "  n%d -> %s [%s];\n", e.From, to, strings.Join(attrs, ", "))
 	}
-	bw.WriteString("}\n")
-	return bw.Flush()
+	_, _ = bw.WriteString("}\n")
+	return bw.Flush() // and with it any error of the writes above
 }
 
 // dotQuote quotes s as a DOT string; "\n" stays a line break.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cancelpath/cancelpath/audit/browser"
+	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/run"
 	"github.com/cancelpath/cancelpath/audit/scenario"
 )
@@ -165,7 +166,7 @@ func (x *explorer) replay(ctx context.Context, path []pathStep, en entry) (e exp
 	}
 	if e.err == nil && len(path) == 0 {
 		if err := x.landed(ctx, d, h, e.screen.URL); err != nil {
-			fmt.Fprintf(x.opt.Progress, "explore %s: every replay logs in: %v\n", x.sc.ID, err)
+			_, _ = fmt.Fprintf(x.opt.Progress, "explore %s: every replay logs in: %v\n", x.sc.ID, err) // progress: best effort
 		}
 	}
 	keep = e.err == nil && !followed && len(d.Dialogs()) == dialogs && e.screen.Confirmed == "" && navOnly(steps)
@@ -212,7 +213,7 @@ func (x *explorer) verify(ctx context.Context, p *Path, path []pathStep, control
 	}
 	levels, i := 0, 0
 	for _, st := range d.Steps()[before:] {
-		if st.Phase != "cancel" {
+		if st.Phase != metrics.PhaseCancel {
 			continue
 		}
 		if st.Level {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/cancelpath/cancelpath/audit/scenario"
 )

@@ -38,7 +38,8 @@ func (x *explorer) search(ctx context.Context) error {
 			return err
 		}
 		ex.Depth = depth
-		fmt.Fprintf(x.opt.Progress, "explore %s: level %d: %d screens, %d actions tried, %d found, %s\n",
+		// Progress is best effort: the search goes on whatever becomes of the line.
+		_, _ = fmt.Fprintf(x.opt.Progress, "explore %s: level %d: %d screens, %d actions tried, %d found, %s\n",
 			x.sc.ID, depth, ex.States, ex.Actions, len(x.found), time.Since(x.start).Round(100*time.Millisecond))
 		switch {
 		case ctx.Err() != nil:

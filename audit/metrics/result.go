@@ -272,6 +272,20 @@ type Effect struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+// Phases of a run: the values of Step.Phase (and StepRef.Phase).
+const (
+	PhaseLogin     = "login"
+	PhaseSubscribe = "subscribe"
+	PhaseCancel    = "cancel"
+	PhaseDone      = "done"
+	PhaseDeadEnd   = "dead_end" // the screen a site without a cancel control sends the user to
+
+	PhaseBeforeCancel    = "before_cancel" // steps that prepare the account: counted nowhere
+	PhaseBeforeSubscribe = "before_subscribe"
+	PhaseEffect          = "effect"
+	PhaseLoggedOut       = "logged_out" // the check without login
+)
+
 // Step is what happened in one step.
 type Step struct {
 	Phase   string `json:"phase"` // login, subscribe, cancel, done, effect

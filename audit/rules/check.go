@@ -28,7 +28,6 @@ func ops() []Op {
 }
 
 func (o Op) ordered() bool  { return o == OpLt || o == OpLe || o == OpGt || o == OpGe }
-func (o Op) equality() bool { return o == OpEq || o == OpNe }
 func (o Op) pattern() bool  { return o == OpMatches || o == OpNotMatches }
 func (o Op) presence() bool { return o == OpPresent || o == OpAbsent }
 

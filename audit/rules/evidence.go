@@ -23,9 +23,9 @@ func atDone(r *metrics.Result) int {
 	last := -1
 	for i, s := range r.Steps {
 		switch s.Phase {
-		case "done":
+		case metrics.PhaseDone:
 			return i
-		case "cancel":
+		case metrics.PhaseCancel:
 			last = i
 		}
 	}
@@ -36,7 +36,7 @@ func atDone(r *metrics.Result) int {
 func atConfirm(r *metrics.Result) int {
 	at, seen := -1, false
 	for i, s := range r.Steps {
-		if s.Phase != "cancel" {
+		if s.Phase != metrics.PhaseCancel {
 			continue
 		}
 		if s.Control {
@@ -68,9 +68,9 @@ func lastIn(r *metrics.Result, phase string) int {
 	return at
 }
 
-func atSubscribe(r *metrics.Result) int { return lastIn(r, "subscribe") }
-func atEffect(r *metrics.Result) int    { return lastIn(r, "effect") }
-func atLogin(r *metrics.Result) int     { return lastIn(r, "login") }
+func atSubscribe(r *metrics.Result) int { return lastIn(r, metrics.PhaseSubscribe) }
+func atEffect(r *metrics.Result) int    { return lastIn(r, metrics.PhaseEffect) }
+func atLogin(r *metrics.Result) int     { return lastIn(r, metrics.PhaseLogin) }
 
 // evidence is where a measurement can be seen.
 type evidence struct {

@@ -17,14 +17,13 @@ import (
 func TestDisclosureMeasured(t *testing.T) {
 	srv := statusSite(t, unreachableURL(t))
 	type want struct {
-		found                bool
-		text                 string
-		font, around         float64
-		distance             float64
-		sameBlock, together  bool
-		states               metrics.TermsStated
-		relativeFont         float64
-		placeNotMeasuredNote string
+		found               bool
+		text                string
+		font, around        float64
+		distance            float64
+		sameBlock, together bool
+		states              metrics.TermsStated
+		relativeFont        float64
 	}
 	for _, tc := range []struct {
 		name, page, button, done string

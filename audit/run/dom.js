@@ -232,7 +232,7 @@
     if (t.text) { const w = norm(t.text); pred = (s) => s === w; need = fold(w); }
     else if (t.text_contains) { const w = norm(t.text_contains); pred = (s) => s.includes(w); need = fold(w); }
     else if (t.text_regex) { const re = regex(t.text_regex, t.text_flags); pred = (s) => re.test(s); }
-    else throw new Error('target has no locator');
+    else throw Object.assign(new Error('target has no locator'), { name: 'LocatorError' }); // never mended by waiting
     const matches = [];
     for (const el of els) {
       const tc = el.tagName === 'INPUT' ? el.value : el.textContent;
@@ -243,15 +243,20 @@
       const s = visibleText(el);
       if (s && pred(s)) matches.push(el);
     }
-    // Keep the deepest matches: a wrapper whose whole text is "退订" is not a second control.
+    return textTargets(matches);
+  }
+  // textTargets turns the elements whose text matched into the targets they mean, for the engine and explore
+  // alike: the deepest matches only (a wrapper whose whole text is "退订" is not a second control), each
+  // lifted to the control it labels, once.
+  function textTargets(matches) {
     const wrappers = new Set();
     for (const m of matches) {
       for (let p = m.parentElement; p && !wrappers.has(p); p = p.parentElement) wrappers.add(p);
     }
-    const deepest = matches.filter((m) => !wrappers.has(m));
     const seen = new Set();
     const out = [];
-    for (const m of deepest) {
+    for (const m of matches) {
+      if (wrappers.has(m)) continue;
       const a = actionableAncestor(m);
       if (!seen.has(a)) { seen.add(a); out.push(a); }
     }

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -82,7 +83,7 @@ func assertReportsClean(t *testing.T, results ...*metrics.Result) map[reports.Fo
 			dec := xml.NewDecoder(strings.NewReader(out))
 			for {
 				_, err := dec.Token()
-				if err == io.EOF {
+				if errors.Is(err, io.EOF) {
 					break
 				}
 				require.NoError(t, err, "junit: well-formed XML")

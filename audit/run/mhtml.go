@@ -3,6 +3,7 @@ package run
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -60,7 +61,7 @@ func scrubMHTML(data []byte, mask func(string) string) ([]byte, error) {
 	r := multipart.NewReader(msg.Body, params["boundary"])
 	for {
 		part, err := r.NextRawPart()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

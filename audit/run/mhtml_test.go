@@ -3,6 +3,7 @@ package run
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -66,7 +67,7 @@ func mhtmlTexts(t *testing.T, data []byte) []string {
 	r := multipart.NewReader(msg.Body, params["boundary"])
 	for {
 		part, err := r.NextRawPart()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return texts
 		}
 		require.NoError(t, err)

@@ -57,7 +57,7 @@ func pageNavigate(p *rod.Page, u string) (errorText string, isDownload bool, err
 		IsDownload bool   `json:"isDownload"`
 	}
 	if err := json.Unmarshal(raw, &res); err != nil {
-		return "", false, fmt.Errorf("Page.navigate: %w", err)
+		return "", false, fmt.Errorf("Page.navigate: %w", err) //nolint:staticcheck // ST1005: the name of the CDP method, not a sentence
 	}
 	return res.ErrorText, res.IsDownload, nil
 }

@@ -94,13 +94,13 @@ type prepared struct {
 	Tag               string    `json:"tag"`
 	URL               string    `json:"url"`
 	Measure           *measured `json:"measure"`
-	OfferText         string    `json:"offer_text"`
+	OfferText         string    `json:"offer_text" probe:"optional"` // only when offers were looked for
 	// Ambiguous: the locator matches several visible elements and none stands out; Chosen: it does, and the
-	// one a person can activate was taken. Count and Candidates are the matches.
-	Ambiguous  bool        `json:"ambiguous"`
-	Chosen     bool        `json:"chosen"`
-	Count      int         `json:"count"`
-	Candidates []candidate `json:"candidates"`
+	// one a person can activate was taken. Count and Candidates are the matches. Sent only then.
+	Ambiguous  bool        `json:"ambiguous" probe:"optional"`
+	Chosen     bool        `json:"chosen" probe:"optional"`
+	Count      int         `json:"count" probe:"optional"`
+	Candidates []candidate `json:"candidates" probe:"optional"`
 }
 
 // candidate is one of the elements a locator matches, as a reason lists it.

@@ -14,18 +14,17 @@ import (
 	"github.com/cancelpath/cancelpath/audit/scenario"
 )
 
-// Phases of a run, as recorded in metrics.Step.Phase.
+// Phases of a run, as recorded in metrics.Step.Phase (defined with the result model).
 const (
-	phaseLogin     = "login"
-	phaseSubscribe = "subscribe"
-	phaseCancel    = "cancel"
-	phaseDone      = "done"
-	phaseDeadEnd   = "dead_end" // the screen a site without a cancel control sends the user to
-
-	phaseBeforeCancel    = "before_cancel" // steps that prepare the account: counted nowhere
-	phaseBeforeSubscribe = "before_subscribe"
-	phaseEffect          = "effect"
-	phaseLoggedOut       = "logged_out"
+	phaseLogin           = metrics.PhaseLogin
+	phaseSubscribe       = metrics.PhaseSubscribe
+	phaseCancel          = metrics.PhaseCancel
+	phaseDone            = metrics.PhaseDone
+	phaseDeadEnd         = metrics.PhaseDeadEnd
+	phaseBeforeCancel    = metrics.PhaseBeforeCancel
+	phaseBeforeSubscribe = metrics.PhaseBeforeSubscribe
+	phaseEffect          = metrics.PhaseEffect
+	phaseLoggedOut       = metrics.PhaseLoggedOut
 )
 
 // Browser is what a run needs from a browser: an isolated context per run. *browser.Browser implements it;

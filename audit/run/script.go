@@ -44,9 +44,24 @@ func NewScript(name, source string) *Script {
 }
 
 // jsError is an exception thrown by a helper: the page rejected a locator, or the DOM changed under it.
-type jsError struct{ msg string }
+// name is the exception's name (SyntaxError, LocatorError, …), from its "Name: message" description.
+type jsError struct{ msg, name string }
 
 func (e *jsError) Error() string { return e.msg }
+
+// permanent tells an exception that waiting cannot mend: the page rejected a locator (a selector or a
+// regular expression that does not parse: SyntaxError) or the helper got a target without one
+// (LocatorError, thrown by dom.js). Other exceptions (the DOM changed under the helper) are worth a retry.
+func (e *jsError) permanent() bool { return e.name == "SyntaxError" || e.name == "LocatorError" }
+
+// exceptionName reads the name from an exception's description ("SyntaxError: Failed to execute …").
+func exceptionName(desc string) string {
+	name, _, ok := strings.Cut(desc, ":")
+	if !ok || strings.ContainsAny(name, " \n") {
+		return ""
+	}
+	return name
+}
 
 // Call runs op(args...) on page p and decodes its JSON result into out (nil: ignore it).
 func (pr *Script) Call(ctx context.Context, p *rod.Page, out any, op string, args ...any) error {
@@ -84,7 +99,7 @@ func (pr *Script) Call(ctx context.Context, p *rod.Page, out any, op string, arg
 			if i := strings.IndexByte(msg, '\n'); i > 0 {
 				msg = msg[:i] // the first line says it; the stack is probe.js's
 			}
-			return fmt.Errorf("%s %s: %w", pr.name, op, &jsError{msg: msg})
+			return fmt.Errorf("%s %s: %w", pr.name, op, &jsError{msg: msg, name: exceptionName(msg)})
 		}
 		if out == nil {
 			return nil

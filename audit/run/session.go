@@ -549,7 +549,7 @@ func (s *session) look(ctx context.Context, c *scenario.Condition) (look, error)
 	if !ok { // compiled once per session: waits poll this many times
 		var err error
 		if re, err = regexp.Compile(c.URL); err != nil {
-			return look{}, fmt.Errorf("url pattern %q: %w", c.URL, err)
+			return look{}, fmt.Errorf("%w %q: %w", errURLPattern, c.URL, err)
 		}
 		if s.urlPatterns == nil {
 			s.urlPatterns = map[string]*regexp.Regexp{}
@@ -672,15 +672,14 @@ func (s *session) waitAbsent(ctx context.Context, t *scenario.Target) error {
 	}
 }
 
+// errURLPattern: a done condition's URL pattern does not compile (the loader checks it; a scenario built
+// in Go may not have been loaded).
+var errURLPattern = errors.New("url pattern")
+
 // permanent tells a page error that will not go away by waiting: the browser rejected the locator.
 func permanent(err error) bool {
 	var je *jsError
-	if !errors.As(err, &je) {
-		return strings.Contains(err.Error(), "url pattern")
-	}
-	m := err.Error()
-	return strings.Contains(m, "SyntaxError") || strings.Contains(m, "is not a valid") ||
-		strings.Contains(m, "Invalid regular expression") || strings.Contains(m, "no locator")
+	return errors.Is(err, errURLPattern) || (errors.As(err, &je) && je.permanent())
 }
 
 // awaitDone waits for the done condition after the last cancel step.

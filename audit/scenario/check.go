@@ -33,7 +33,7 @@ func checkURL(s string, relative bool, allow []string) error {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return fmt.Errorf("not a valid URL: %v", err)
+		return fmt.Errorf("not a valid URL: %w", err)
 	}
 	scheme := strings.ToLower(u.Scheme)
 	switch {

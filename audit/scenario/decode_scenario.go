@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/cancelpath/cancelpath/audit/device"
 )
 
 var (
@@ -16,7 +18,6 @@ var (
 		"session", "start", "check_without_login", "before_cancel", "cancel", "done", "dead_end", "effect",
 		"subscribe", "mask_fields"}
 	requiredKeys  = []string{"site", "url", "jurisdictions", "cancel"}
-	devices       = []string{Desktop, Mobile}
 	timeoutKeys   = []string{"step", "scenario"}
 	subscribeKeys = []string{"before", "steps", "autorenew", "button", "disclosure", "until_payment", "devices"}
 )
@@ -56,7 +57,7 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 		s.Jurisdictions, _ = d.words(n, "jurisdictions", "jurisdiction", d.jurisdictions())
 	}
 	if n := val("devices"); n != nil {
-		if ds, ok := d.words(n, "devices", "device", devices); ok {
+		if ds, ok := d.words(n, "devices", "device", device.Names()); ok {
 			s.Devices = ds
 		}
 	}

@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/cancelpath/cancelpath/audit/device"
 )
 
 // stepKeys are every key a step may have: one action, plus arguments and modifiers.
@@ -226,7 +228,7 @@ func fitHint(key string) string {
 
 // stepDevices decodes a step's or section's devices: names among the scenario's own devices.
 func (d *decoder) stepDevices(n *yaml.Node, path string) []string {
-	ds, ok := d.words(n, path, "device", devices)
+	ds, ok := d.words(n, path, "device", device.Names())
 	if !ok {
 		return nil
 	}

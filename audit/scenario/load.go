@@ -70,7 +70,7 @@ func readFile(path string, limit int64, regularOnly bool) ([]byte, error) {
 	if err != nil {
 		return nil, describeFSError(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	if st, err := f.Stat(); err == nil {
 		if st.IsDir() {
 			return nil, errors.New("is a folder, not a file")

@@ -5,6 +5,8 @@ package scenario
 import (
 	"slices"
 	"time"
+
+	"github.com/cancelpath/cancelpath/audit/device"
 )
 
 // Scenario is one site's flow, loaded and validated. Every string has had ${VAR} expanded.
@@ -175,8 +177,8 @@ type Condition struct {
 	Line   int     `json:"line"`
 }
 
-// Device names a viewport emulation. The runner maps names to metrics (see audit/browser).
+// Device names of the registry (audit/device), for scenarios built in Go.
 const (
-	Desktop = "desktop"
-	Mobile  = "mobile"
+	Desktop = device.Desktop
+	Mobile  = device.Mobile
 )

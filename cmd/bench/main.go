@@ -1,7 +1,8 @@
 // Command bench measures sweeps over the bundled demo sites: throughput and latency at several
 // parallelisms, peak memory of the tool plus its browsers, and the engine's overhead against a minimal
 // walker that drives the same click paths with plain rod calls and measures nothing. Run it with
-// scripts/bench; it prints figures, it asserts nothing.
+// scripts/bench; it prints figures, it asserts nothing. With -report N it measures the HTML report of N
+// synthetic runs instead (report.go).
 package main
 
 import (
@@ -37,9 +38,18 @@ func main() {
 	raw := flag.Int("raw", 40, "runs for the engine-overhead comparison (each run by both walkers; 0: skip)")
 	ev := flag.Int("evidence", 40, "runs for the evidence-overhead comparison (each run with and without evidence; 0: skip)")
 	dir := flag.String("scenarios", "scenarios/demo", "folder of the demo scenarios")
+	report := flag.Int("report", 0, "instead of the sweeps, measure the HTML report of this many synthetic runs (size, first paint)")
+	reportDir := flag.String("report-dir", "", "with -report: write the report here and keep it (default: a temporary folder)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *report > 0 {
+		if err := reportBench(ctx, *report, *reportDir); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := bench(ctx, *n, *levels, *lats, *raw, *ev, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -76,7 +86,7 @@ func bench(ctx context.Context, n int, levels, lats string, rawRuns, evRuns int,
 			if err != nil {
 				return err
 			}
-			defer srv.Close()
+			defer func() { _ = srv.Close() }() // cleanup: the figures are taken
 			base, err := loadDemo(dir, srv.Env())
 			if err != nil {
 				return err
@@ -102,7 +112,7 @@ func bench(ctx context.Context, n int, levels, lats string, rawRuns, evRuns int,
 		}
 	}
 
-	tw.Flush()
+	_ = tw.Flush() // to stdout, as the fmt.Printf around it
 	fmt.Println()
 	lat200 := 200 * time.Millisecond
 	if one, eight := figures[key{lat200, 1}], figures[key{lat200, 8}]; one != nil && eight != nil && one.perMin > 0 {
@@ -128,7 +138,7 @@ func bench(ctx context.Context, n int, levels, lats string, rawRuns, evRuns int,
 		if err != nil {
 			return err
 		}
-		defer srv.Close()
+		defer func() { _ = srv.Close() }() // cleanup: the figures are taken
 		base, err := loadDemo(dir, srv.Env())
 		if err != nil {
 			return err
@@ -221,7 +231,7 @@ func sweep(ctx context.Context, scs []*scenario.Scenario, parallel int) (*sweepS
 			}
 		}})
 	wall := time.Since(start)
-	pool.Close()
+	_ = pool.Close() // waits for its browsers: no deadline, no error
 	peak := mem.stop()
 	if err != nil {
 		return nil, err
@@ -247,7 +257,7 @@ func evidenceOverhead(ctx context.Context, dir string, runs int) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }() // cleanup: the figures are taken
 	base, err := loadDemo(dir, srv.Env())
 	if err != nil {
 		return err
@@ -256,12 +266,12 @@ func evidenceOverhead(ctx context.Context, dir string, runs int) error {
 	if err != nil {
 		return err
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }() // stops the browser; it reports no error
 	out, err := os.MkdirTemp("", "cancelpath-bench-evidence-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(out)
+	defer func() { _ = os.RemoveAll(out) }() // best effort: a temporary folder
 	var with, without []time.Duration
 	for i := 0; i < runs; i++ {
 		sc := base[i%len(base)]
@@ -294,7 +304,7 @@ func overhead(ctx context.Context, scs []*scenario.Scenario) (engine, walker tim
 	if err != nil {
 		return 0, 0, err
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }() // stops the browser; it reports no error
 	rb, err := rawBrowser(b)
 	if err != nil {
 		return 0, 0, err
@@ -333,7 +343,7 @@ func walk(ctx context.Context, rb *rod.Browser, sc *scenario.Scenario) error {
 	if err != nil {
 		return err
 	}
-	defer incog.Close()
+	defer func() { _ = incog.Close() }() // cleanup: the run is timed already
 	page, err := incog.Page(proto.TargetCreateTarget{URL: "about:blank"})
 	if err != nil {
 		return err

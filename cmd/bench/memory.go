@@ -84,12 +84,12 @@ func kib(pid int) float64 {
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
 			if fields := strings.Fields(sc.Text()); len(fields) >= 2 && fields[0] == probe.key {
-				f.Close()
+				_ = f.Close() // read only
 				v, _ := strconv.ParseFloat(fields[1], 64)
 				return v
 			}
 		}
-		f.Close()
+		_ = f.Close() // read only
 	}
 	return 0
 }

@@ -33,7 +33,7 @@ func TestSweepSurvivesItsBrowserKilled(t *testing.T) {
 	require.NoError(t, err)
 	srv, err := demo.Start("127.0.0.1:0")
 	require.NoError(t, err)
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	dir := t.TempDir()
 	var env strings.Builder
 	for k, v := range srv.Env() {

@@ -26,7 +26,7 @@ func TestDemoServe(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"demo", "--serve"}, pw, &stderr)
-		pw.Close()
+		_ = pw.Close()
 	}()
 
 	var out strings.Builder
@@ -56,7 +56,7 @@ func TestDemoServe(t *testing.T) {
 	resp, err := http.Get(env["DEMO_URL"] + "/xingchen/")
 	require.NoError(t, err)
 	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(body), "星辰卡盟")
@@ -68,7 +68,10 @@ func TestDemoServe(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("demo --serve did not stop when its context ended")
 	}
-	_, err = http.Get(env["DEMO_URL"] + "/xingchen/")
+	resp, err = http.Get(env["DEMO_URL"] + "/xingchen/")
+	if err == nil {
+		_ = resp.Body.Close()
+	}
 	assert.Error(t, err, "the sites are closed")
 }
 

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/cancelpath/cancelpath/audit"
 	"github.com/cancelpath/cancelpath/audit/browser"
@@ -136,7 +136,7 @@ func exploreRun(ctx context.Context, f *exploreFlags, args []string, stdout, std
 	if err != nil {
 		return runtimeErr(err)
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }() // stops the browser; it reports no error
 	res, err := explore.Explore(ctx, b, sc, explore.Options{
 		Device: f.device, MaxDepth: f.maxDepth, MaxActions: f.maxActions, Timeout: f.timeout,
 		StepTimeout: f.stepTimeout, Parallel: f.parallel, Complete: f.complete, Lexicon: lex, Progress: progress,

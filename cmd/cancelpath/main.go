@@ -45,7 +45,7 @@ func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go interrupts(sigs, cancel)
+	go interrupts(sigs, cancel, os.Exit, os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	signal.Stop(sigs)
 	cancel()
@@ -55,12 +55,13 @@ func main() {
 // interrupts turns the first SIGINT/SIGTERM into a graceful stop (runs stop, finished results are written,
 // every browser is closed) and a second one into quitting at once: someone who presses Ctrl-C twice does
 // not want to wait. Leakless ends the browsers of a process that exits without closing them.
-func interrupts(sigs <-chan os.Signal, stop context.CancelFunc) {
+func interrupts(sigs <-chan os.Signal, stop context.CancelFunc, exit func(int), stderr io.Writer) {
 	<-sigs
+	fmt.Fprintln(stderr, "cancelpath: interrupted: stopping the runs and writing what finished (Ctrl-C again to quit at once)")
 	stop()
 	<-sigs
-	fmt.Fprintln(os.Stderr, "cancelpath: interrupted again: quitting now (results not yet written are lost)")
-	os.Exit(exitInterruptedTwice)
+	fmt.Fprintln(stderr, "cancelpath: interrupted again: quitting now (results not yet written are lost)")
+	exit(exitInterruptedTwice)
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -8,15 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
 	"github.com/cancelpath/cancelpath/audit"
 	"github.com/cancelpath/cancelpath/audit/browser"
-	"github.com/cancelpath/cancelpath/audit/explore"
-	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
 	auditrun "github.com/cancelpath/cancelpath/audit/run"
 	"github.com/cancelpath/cancelpath/audit/scenario"
@@ -135,6 +132,8 @@ func (f *auditFlags) validate() (*auditConfig, error) {
 
 // auditRun runs the scenarios, scores them, writes the reports and returns the exit status as an error
 // (nil for exit 0). It is the whole of `audit`, and of `demo` once the sites are served.
+// auditRun is the CLI over audit.Auditor: flags in, the rating table and files out, the outcome mapped to
+// the exit codes of the README.
 func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, stdout, stderr io.Writer) error {
 	progress := stderr
 	if c.quiet {
@@ -148,24 +147,9 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 	if c.shard != nil {
 		scs = c.shard.Filter(scs)
 	}
-	jobs := audit.Jobs(scs)
-	packsFor := make(map[string][]*rules.Pack, len(scs))
-	for _, sc := range scs {
-		ps, err := rules.Select(c.packs, c.rules, sc.Jurisdictions)
-		if err != nil {
-			return usageErr("%s: %v", sc.File, err)
-		}
-		packsFor[sc.ID] = ps
-	}
+	a := &audit.Auditor{Packs: c.packs, Rules: c.rules, Parallel: c.parallel, Run: auditrun.Options{OutDir: c.out},
+		Explore: c.explore, FailOn: c.failOn, Tool: reports.Tool{Name: "cancelpath", Version: version}}
 
-	doc := &reports.Document{SchemaVersion: reports.SchemaVersion, Tool: reports.Tool{Name: "cancelpath", Version: version},
-		StartedAt: time.Now().UTC()}
-	if c.shard != nil {
-		doc.Shard = &reports.ShardInfo{Index: c.shard.Index, Total: c.shard.Total, Runs: []string{}}
-		for _, j := range jobs {
-			doc.Shard.Runs = append(doc.Shard.Runs, j.Key())
-		}
-	}
 	var stream *reports.JSONLWriter
 	if c.out != "" {
 		if err := os.MkdirAll(c.out, 0o755); err != nil {
@@ -177,16 +161,17 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 			if err != nil {
 				return runtimeErr(err)
 			}
-			doc.Results = append(doc.Results, prev...)
-			jobs = skipFinished(jobs, prev)
-			fmt.Fprintf(progress, "cancelpath: resuming: %d run(s) already in %s, %d to go\n", len(prev), path, len(jobs))
+			a.Previous = prev
+			fmt.Fprintf(progress, "cancelpath: resuming: %d run(s) already in %s, %d to go\n", len(prev), path,
+				len(a.Pending(scs)))
 		}
 		var err error
 		stream, err = reports.NewJSONLWriter(path, c.resume)
 		if err != nil {
 			return runtimeErr(err)
 		}
-		defer stream.Close()
+		defer func() { _ = stream.Close() }() // each line was synced as it was appended
+		a.Sinks = append(a.Sinks, audit.SinkFunc(stream.Append))
 	}
 
 	// Several remote endpoints each get a browser slot (or more, with --browsers above their number).
@@ -204,85 +189,31 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		}
 		return runtimeErr(err)
 	}
-	defer pool.Close()
+	defer func() { _ = pool.Close() }() // waits for its browsers: no deadline, no error
+	a.Browser = pool
 
-	entries := make([]reports.Entry, len(jobs))
-	var streamErr error
-	bar := newProgress(progress, len(jobs))
-	results, sweepErr := audit.Sweep(ctx, pool, jobs, audit.SweepOptions{
-		Parallel: c.parallel,
-		Run:      auditrun.Options{OutDir: c.out},
-		OnResult: func(i int, r *metrics.Result) {
-			// A run that could not look (login failed, site down, browser lost) leaves explore nothing to
-			// compare with, and would only spend its budget on the same failure.
-			if c.explore && r.Status.CarriedOut() {
-				compareExplored(ctx, pool, jobs[i].Scenario, r)
-			}
-			entries[i] = score(packsFor[r.ScenarioID], r)
-			if stream != nil && streamErr == nil {
-				streamErr = stream.Append(&entries[i])
-			}
-			if c.out != "" {
-				sealEvidence(c.out, jobs[i].Scenario, r, pool.Version(), progress)
-			}
-			bar.done(r)
-		},
-	})
+	bar := newProgress(progress, len(a.Pending(scs)))
+	a.Sinks = append(a.Sinks, audit.SinkFunc(func(e *reports.Entry) error { bar.done(&e.Result); return nil }))
+	doc, outcome, err := a.Audit(ctx, scs)
 	bar.finish()
-	doc.FinishedAt = time.Now().UTC()
-	for i, r := range results {
-		if r != nil {
-			doc.Results = append(doc.Results, entries[i])
+	if errors.Is(err, audit.ErrConfig) {
+		return usageErr("%v", err)
+	}
+	if doc != nil && c.shard != nil {
+		doc.Shard = &reports.ShardInfo{Index: c.shard.Index, Total: c.shard.Total, Runs: []string{}}
+		for _, j := range audit.Jobs(scs) {
+			doc.Shard.Runs = append(doc.Shard.Runs, j.Key())
 		}
 	}
-	packIDs := map[string]bool{}
-	for _, sc := range scs { // in scenario order, so the same audit writes the same document
-		for _, p := range packsFor[sc.ID] {
-			if !packIDs[p.ID] {
-				packIDs[p.ID] = true
-				doc.Packs = append(doc.Packs, p.ID)
-			}
+	if doc != nil {
+		if werr := writeReports(c, doc, stdout, progress); werr != nil {
+			return runtimeErr(werr)
 		}
 	}
-	reports.RankEntries(doc.Results)
-	if err := writeReports(c, doc, stdout, progress); err != nil {
+	if err != nil {
 		return runtimeErr(err)
 	}
-	if streamErr != nil {
-		return runtimeErr(fmt.Errorf("results stream: %w", streamErr))
-	}
-	if sweepErr != nil {
-		return runtimeErr(fmt.Errorf("%w: %d of %d runs finished and were written", sweepErr, len(doc.Results), len(jobs)))
-	}
-	return exitStatus(c, doc)
-}
-
-// compareExplored explores the site on the run's device and notes on the result when the scenario's path
-// is longer than the shortest one found (issue: a scripted path only shows the path its author took).
-func compareExplored(ctx context.Context, b auditrun.Browser, sc *scenario.Scenario, r *metrics.Result) {
-	ex, err := explore.Explore(ctx, b, sc, explore.Options{Device: r.Device.Name})
-	if err != nil {
-		r.Notes = append(r.Notes, "explore: "+sc.Mask(err.Error()))
-		return
-	}
-	explore.Annotate(r, ex)
-	if r.Shortest != nil && r.Shortest.ScriptedLonger {
-		r.Notes = append(r.Notes, sc.Mask(r.Shortest.Note))
-	}
-}
-
-// score applies the packs to one result. A run that was not carried out keeps its verdicts (every one could
-// not measure, and says why) but is not scored: a 0 or an F would blame the site for what the tool could not
-// see (overall 0, grade "", no pack scores; reports/SCHEMA.md).
-func score(packs []*rules.Pack, r *metrics.Result) reports.Entry {
-	e := reports.Entry{Result: *r}
-	e.Verdicts, e.Scores = rules.Evaluate(packs, r)
-	if !r.Status.CarriedOut() {
-		e.Scores = nil
-		return e
-	}
-	e.Overall, e.Grade = rules.Overall(e.Scores)
-	return e
+	return exitStatus(c, outcome)
 }
 
 // previousResults reads a results stream left by an earlier (perhaps killed) sweep; none is fine.
@@ -295,21 +226,6 @@ func previousResults(path string) ([]reports.Entry, error) {
 		return nil, fmt.Errorf("resume: %w", err)
 	}
 	return prev, nil
-}
-
-// skipFinished drops the jobs whose scenario@device already has a result.
-func skipFinished(jobs []audit.Job, prev []reports.Entry) []audit.Job {
-	done := make(map[string]bool, len(prev))
-	for _, e := range prev {
-		done[e.Key()] = true
-	}
-	var out []audit.Job
-	for _, j := range jobs {
-		if !done[j.Key()] {
-			out = append(out, j)
-		}
-	}
-	return out
 }
 
 // writeReports prints the table (or the chosen formats) to stdout and writes the files into --out.
@@ -348,35 +264,17 @@ func writeReports(c *auditConfig, doc *reports.Document, stdout, progress io.Wri
 	return nil
 }
 
-// exitStatus: 3 when a run measured nothing about its cancel control (not carried out: out_of_reach,
-// site_error, error; or failed at a step before the control), else 1 when a rule fails at or above --fail-on,
-// else 0. A missing or blocked control is a finding, judged by the rules, never a 3.
-func exitStatus(c *auditConfig, doc *reports.Document) error {
-	var broken []string
-	for i := range doc.Results {
-		e := &doc.Results[i]
-		switch {
-		case !e.Status.CarriedOut():
-			broken = append(broken, fmt.Sprintf("%s (%s)", e.Key(), e.Status))
-		case e.Status == metrics.StatusFailed && !rules.ControlReached(&e.Result):
-			broken = append(broken, fmt.Sprintf("%s (failed before the cancel control)", e.Key()))
+// exitStatus maps the outcome to the README's exit codes: 3 when a run measured nothing about its cancel
+// control, else 1 when a rule fails at or above --fail-on (unless --fail-on none), else 0. A missing or
+// blocked control is a finding, judged by the rules, never a 3.
+func exitStatus(c *auditConfig, o audit.Outcome) error {
+	switch o.Kind() {
+	case audit.Unmeasured:
+		return &exitError{exitRuntime, errors.New(o.Summary(c.failOn))}
+	case audit.Findings:
+		if !c.noFail {
+			return &exitError{exitFindings, errors.New(o.Summary(c.failOn))}
 		}
-	}
-	if len(broken) > 0 {
-		return &exitError{exitRuntime, fmt.Errorf("%d run(s) measured nothing about the cancel control: %s",
-			len(broken), strings.Join(broken, ", "))}
-	}
-	if c.noFail {
-		return nil
-	}
-	var failing []string
-	for _, e := range doc.Results {
-		if rules.FailsAt(e.Verdicts, c.failOn) {
-			failing = append(failing, e.Key())
-		}
-	}
-	if len(failing) > 0 {
-		return &exitError{exitFindings, fmt.Errorf("rules failed at or above %s in %d run(s): %s", c.failOn, len(failing), strings.Join(failing, ", "))}
 	}
 	return nil
 }
@@ -388,19 +286,4 @@ func colorOK(w io.Writer) bool {
 	}
 	f, ok := w.(*os.File)
 	return ok && isatty.IsTerminal(f.Fd())
-}
-
-// sealEvidence writes the run's metadata beside its evidence and seals the folder with MANIFEST.sha256.
-// A failure to seal is reported, not fatal: the results themselves are already streamed.
-func sealEvidence(out string, sc *scenario.Scenario, r *metrics.Result, browserVersion string, progress io.Writer) {
-	dir := filepath.Join(out, auditrun.EvidenceDir(r.ScenarioID, r.Device.Name))
-	if _, err := os.Stat(dir); err != nil {
-		return // no evidence was taken (the run failed before its first screenshot)
-	}
-	meta := reports.EvidenceMeta{ScenarioID: r.ScenarioID, Device: r.Device.Name, ScenarioFile: sc.File,
-		ScenarioSHA256: sc.SHA256, ToolVersion: version, Browser: browserVersion, StartedAt: r.StartedAt,
-		FinishedAt: r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond), Status: r.Status}
-	if err := reports.SealEvidence(dir, meta); err != nil {
-		fmt.Fprintf(progress, "cancelpath: seal evidence of %s@%s: %v\n", r.ScenarioID, r.Device.Name, err)
-	}
 }

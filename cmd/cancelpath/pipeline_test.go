@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cancelpath/cancelpath/audit"
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
 	"github.com/cancelpath/cancelpath/reports"
@@ -68,8 +69,8 @@ func TestExitStatus(t *testing.T) {
 				require.NoError(t, err)
 				c.failOn = sev
 			}
-			doc := &reports.Document{Results: []reports.Entry{score(cn, tt.r)}}
-			err := exitStatus(c, doc)
+			doc := &reports.Document{Results: []reports.Entry{audit.Score(cn, tt.r)}}
+			err := exitStatus(c, audit.OutcomeOf(doc, c.failOn))
 			if tt.code == exitOK {
 				require.NoError(t, err)
 				return
@@ -78,30 +79,6 @@ func TestExitStatus(t *testing.T) {
 			require.True(t, errors.As(err, &ee), "%v", err)
 			assert.Equal(t, tt.code, ee.code, ee.err.Error())
 			assert.Contains(t, ee.err.Error(), tt.msg)
-		})
-	}
-}
-
-// A run that measured nothing keeps its verdicts, each saying why, but is not scored: no 0 and no F for a
-// site the tool could not see.
-func TestScoreLeavesRunsNotCarriedOutUnscored(t *testing.T) {
-	packs, err := rules.Bundled()
-	require.NoError(t, err)
-	for _, s := range metrics.Statuses {
-		t.Run(string(s), func(t *testing.T) {
-			e := score(packs, &metrics.Result{ScenarioID: "s", Status: s, Reason: "why"})
-			require.NotEmpty(t, e.Verdicts)
-			if s.CarriedOut() {
-				assert.NotEmpty(t, e.Scores)
-				assert.NotEmpty(t, e.Grade)
-				return
-			}
-			assert.Empty(t, e.Scores)
-			assert.Empty(t, e.Grade)
-			assert.Zero(t, e.Overall)
-			for _, v := range e.Verdicts {
-				assert.Equal(t, rules.CouldNotMeasure, v.Outcome, v.RuleID)
-			}
 		})
 	}
 }

@@ -1,0 +1,343 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cancelpath/cancelpath/audit/explore"
+	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/audit/run"
+	"github.com/cancelpath/cancelpath/audit/scenario"
+	"github.com/cancelpath/cancelpath/reports"
+)
+
+// Auditor is the audit pipeline as a library: a platform's own `go test`, a CI job or the CLI configures one
+// and runs it over scenarios. Every job (scenario × device) is run; a finished run is explored (when asked,
+// on workers of its own, so the runs go on), scored against the rule packs of its jurisdictions, its
+// evidence sealed, and handed to the sinks as soon as it is final; the document holds them all, ranked.
+//
+// The zero value is not usable: Browser and Packs are required.
+type Auditor struct {
+	// Browser runs the jobs: a *Pool (a crashed browser is relaunched and its run retried) or one browser.
+	Browser run.Browser
+	// Packs are the rule packs loaded (rules.Bundled, rules.LoadAll). Rules chooses among them by id
+	// ("default" or nil: the packs of each scenario's jurisdictions; see rules.Select).
+	Packs []*rules.Pack
+	Rules []string
+	// Parallel is the number of runs at once (default 1).
+	Parallel int
+	// Run tunes each run; Run.OutDir set: evidence is taken, written there and sealed.
+	Run run.Options
+	// Explore searches each site for its shortest path to the cancel control too, and notes a scripted
+	// path that is longer.
+	Explore bool
+	// FailOn: a rule in force failing at this severity or above makes the outcome Findings (default major).
+	FailOn rules.Severity
+	// Tool names the program in the document and the evidence (default "cancelpath", version "dev").
+	Tool reports.Tool
+	// Previous are results of an earlier sweep (a resumed one): their jobs are not run again, and they are
+	// in the document.
+	Previous []reports.Entry
+	// Sinks receive every new result once it is final, one at a time, in completion order.
+	Sinks []Sink
+}
+
+// Sink takes the results of an audit as they become final: a JSONL stream, a progress bar, a database. An
+// error stops that sink (not the audit); Audit returns it at the end.
+type Sink interface {
+	Put(e *reports.Entry) error
+}
+
+// SinkFunc is a function as a Sink.
+type SinkFunc func(e *reports.Entry) error
+
+// Put calls f.
+func (f SinkFunc) Put(e *reports.Entry) error { return f(e) }
+
+// ErrConfig marks an audit that could not start: a scenario's jurisdictions name no loaded pack, a rule pack
+// id is unknown. Nothing ran.
+var ErrConfig = errors.New("audit configuration")
+
+// Outcome is how an audit reads for a gate (a CI job, the CLI's exit status).
+type Outcome struct {
+	// NotMeasured lists the runs that measured nothing about their cancel control ("site@device (status)"):
+	// not carried out (out_of_reach, site_error, error), or failed at a step before the control.
+	NotMeasured []string
+	// Failing lists the runs with a rule in force failing at FailOn or above.
+	Failing []string
+}
+
+// Kind of an outcome, from the worst: a run that measured nothing says nothing of the site, so it outranks
+// findings.
+type Kind int
+
+const (
+	Passed     Kind = iota // every run measured, no rule failed at FailOn
+	Findings               // a rule failed at FailOn or above (a missing or blocked control included)
+	Unmeasured             // a run measured nothing about its cancel control
+)
+
+// Kind classifies the outcome. An interrupted sweep is Audit's error (ErrInterrupted), not a kind.
+func (o Outcome) Kind() Kind {
+	switch {
+	case len(o.NotMeasured) > 0:
+		return Unmeasured
+	case len(o.Failing) > 0:
+		return Findings
+	}
+	return Passed
+}
+
+// Audit runs the scenarios on their devices and returns the document (previous and new results, ranked)
+// and its outcome. Its error is ErrConfig (nothing ran), ErrInterrupted (what finished is in the document
+// and went to the sinks), or a sink's first error.
+func (a *Auditor) Audit(ctx context.Context, scs []*scenario.Scenario) (*reports.Document, Outcome, error) {
+	if a.Browser == nil {
+		return nil, Outcome{}, fmt.Errorf("%w: no browser", ErrConfig)
+	}
+	packsFor := make(map[string][]*rules.Pack, len(scs))
+	var packIDs []string
+	seen := map[string]bool{}
+	for _, sc := range scs { // in scenario order, so the same audit writes the same document
+		ps, err := rules.Select(a.Packs, a.Rules, sc.Jurisdictions)
+		if err != nil {
+			return nil, Outcome{}, fmt.Errorf("%w: %s: %w", ErrConfig, sc.File, err)
+		}
+		packsFor[sc.ID] = ps
+		for _, p := range ps {
+			if !seen[p.ID] {
+				seen[p.ID] = true
+				packIDs = append(packIDs, p.ID)
+			}
+		}
+	}
+	tool := a.Tool
+	if tool.Name == "" {
+		tool = reports.Tool{Name: "cancelpath", Version: "dev"}
+	}
+	doc := &reports.Document{SchemaVersion: reports.SchemaVersion, Tool: tool, StartedAt: time.Now().UTC(),
+		Packs: packIDs, Results: append([]reports.Entry(nil), a.Previous...)}
+
+	jobs := a.Pending(scs)
+	entries := make([]*reports.Entry, len(jobs))
+	f := a.finisher(jobs, packsFor, entries)
+	ex := a.explorer(ctx, jobs, f.in)
+	_, sweepErr := Sweep(ctx, a.Browser, jobs, SweepOptions{Parallel: a.Parallel, Run: a.Run,
+		OnResult: func(i int, r *metrics.Result) { ex.in <- finishedRun{i, r} }})
+	ex.close()
+	sinkErr := f.close()
+
+	doc.FinishedAt = time.Now().UTC()
+	for _, e := range entries {
+		if e != nil {
+			doc.Results = append(doc.Results, *e)
+		}
+	}
+	reports.RankEntries(doc.Results)
+	out := a.outcome(doc)
+	switch {
+	case sweepErr != nil:
+		return doc, out, fmt.Errorf("%w: %d of %d runs finished", sweepErr, len(doc.Results)-len(a.Previous), len(jobs))
+	case sinkErr != nil:
+		return doc, out, sinkErr
+	}
+	return doc, out, nil
+}
+
+// finishedRun is a run's result on its way through explore and scoring; i indexes the jobs.
+type finishedRun struct {
+	i int
+	r *metrics.Result
+}
+
+// explorer runs explore on finished results on workers of its own (Parallel of them), so that a slow
+// exploration holds up neither the runs nor the results of other sites; without Explore it only passes
+// the results on.
+type explorer struct {
+	in   chan finishedRun
+	wg   sync.WaitGroup
+	next chan<- finishedRun
+}
+
+func (a *Auditor) explorer(ctx context.Context, jobs []Job, next chan<- finishedRun) *explorer {
+	ex := &explorer{in: make(chan finishedRun, len(jobs)), next: next}
+	workers := 1
+	if a.Explore {
+		workers = max(1, a.Parallel)
+	}
+	for w := 0; w < workers; w++ {
+		ex.wg.Add(1)
+		go func() {
+			defer ex.wg.Done()
+			for f := range ex.in {
+				// A run that could not look (login failed, site down, browser lost) leaves explore nothing
+				// to compare with, and would only spend its budget on the same failure.
+				if a.Explore && f.r.Status.CarriedOut() {
+					compareExplored(ctx, a.Browser, jobs[f.i].Scenario, f.r)
+				}
+				next <- f
+			}
+		}()
+	}
+	return ex
+}
+
+func (ex *explorer) close() {
+	close(ex.in)
+	ex.wg.Wait()
+	close(ex.next)
+}
+
+// finisher scores the results, seals their evidence and hands them to the sinks, one at a time.
+type finisher struct {
+	in   chan finishedRun
+	done chan struct{}
+	err  error
+}
+
+func (a *Auditor) finisher(jobs []Job, packsFor map[string][]*rules.Pack, entries []*reports.Entry) *finisher {
+	f := &finisher{in: make(chan finishedRun, len(jobs)), done: make(chan struct{})}
+	failed := make([]bool, len(a.Sinks))
+	go func() {
+		defer close(f.done)
+		for fr := range f.in {
+			e := Score(packsFor[fr.r.ScenarioID], fr.r)
+			entries[fr.i] = &e
+			if a.Run.OutDir != "" {
+				if err := a.seal(jobs[fr.i].Scenario, fr.r); err != nil {
+					e.Notes = append(e.Notes, "evidence not sealed: "+err.Error())
+				}
+			}
+			for k, s := range a.Sinks {
+				if failed[k] {
+					continue
+				}
+				if err := s.Put(&e); err != nil {
+					failed[k] = true
+					if f.err == nil {
+						f.err = fmt.Errorf("result sink: %w", err)
+					}
+				}
+			}
+		}
+	}()
+	return f
+}
+
+func (f *finisher) close() error {
+	<-f.done
+	return f.err
+}
+
+// Score applies the packs to one result. A run that was not carried out keeps its verdicts (every one could
+// not measure, and says why) but is not scored: a 0 or an F would blame the site for what the tool could not
+// see (overall 0, grade "", no pack scores; reports/SCHEMA.md).
+func Score(packs []*rules.Pack, r *metrics.Result) reports.Entry {
+	e := reports.Entry{Result: *r}
+	e.Verdicts, e.Scores = rules.Evaluate(packs, r)
+	if !r.Status.CarriedOut() {
+		e.Scores = nil
+		return e
+	}
+	e.Overall, e.Grade = rules.Overall(e.Scores)
+	return e
+}
+
+func (a *Auditor) outcome(doc *reports.Document) Outcome { return OutcomeOf(doc, a.FailOn) }
+
+// OutcomeOf reads a document as a gate does, with rule failures counted at failOn or above (default major).
+func OutcomeOf(doc *reports.Document, failOn rules.Severity) Outcome {
+	if failOn == "" {
+		failOn = rules.Major
+	}
+	var o Outcome
+	for i := range doc.Results {
+		e := &doc.Results[i]
+		switch {
+		case !e.Status.CarriedOut():
+			o.NotMeasured = append(o.NotMeasured, fmt.Sprintf("%s (%s)", e.Key(), e.Status))
+		case e.Status == metrics.StatusFailed && !rules.ControlReached(&e.Result):
+			o.NotMeasured = append(o.NotMeasured, fmt.Sprintf("%s (failed before the cancel control)", e.Key()))
+		}
+		if rules.FailsAt(e.Verdicts, failOn) {
+			o.Failing = append(o.Failing, e.Key())
+		}
+	}
+	return o
+}
+
+// compareExplored explores the site on the run's device and notes on the result when the scenario's path
+// is longer than the shortest one found (a scripted path only shows the path its author took).
+func compareExplored(ctx context.Context, b run.Browser, sc *scenario.Scenario, r *metrics.Result) {
+	ex, err := explore.Explore(ctx, b, sc, explore.Options{Device: r.Device.Name})
+	if err != nil {
+		r.Notes = append(r.Notes, "explore: "+sc.Mask(err.Error()))
+		return
+	}
+	explore.Annotate(r, ex)
+	if r.Shortest != nil && r.Shortest.ScriptedLonger {
+		r.Notes = append(r.Notes, sc.Mask(r.Shortest.Note))
+	}
+}
+
+// seal writes the run's metadata beside its evidence and seals the folder with MANIFEST.sha256.
+func (a *Auditor) seal(sc *scenario.Scenario, r *metrics.Result) error {
+	dir := filepath.Join(a.Run.OutDir, run.EvidenceDir(r.ScenarioID, r.Device.Name))
+	if _, err := os.Stat(dir); err != nil {
+		return nil //nolint:nilerr // no folder: no evidence was taken (the run failed before its first screenshot)
+	}
+	tool := a.Tool
+	if tool.Version == "" {
+		tool.Version = "dev"
+	}
+	meta := reports.EvidenceMeta{ScenarioID: r.ScenarioID, Device: r.Device.Name, ScenarioFile: sc.File,
+		ScenarioSHA256: sc.SHA256, ToolVersion: tool.Version, Browser: a.Browser.Version(), StartedAt: r.StartedAt,
+		FinishedAt: r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond), Status: r.Status}
+	return reports.SealEvidence(dir, meta)
+}
+
+// Pending are the jobs of scs that Audit will run: those without a result in Previous.
+func (a *Auditor) Pending(scs []*scenario.Scenario) []Job { return skipFinished(Jobs(scs), a.Previous) }
+
+// skipFinished drops the jobs whose scenario@device already has a result.
+func skipFinished(jobs []Job, prev []reports.Entry) []Job {
+	if len(prev) == 0 {
+		return jobs
+	}
+	done := make(map[string]bool, len(prev))
+	for _, e := range prev {
+		done[e.Key()] = true
+	}
+	var out []Job
+	for _, j := range jobs {
+		if !done[j.Key()] {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// String names a kind as the CLI's summary does.
+func (k Kind) String() string {
+	return [...]string{"passed", "findings", "unmeasured"}[k]
+}
+
+// Summary is a one-line account of the outcome for a log.
+func (o Outcome) Summary(failOn rules.Severity) string {
+	switch o.Kind() {
+	case Unmeasured:
+		return fmt.Sprintf("%d run(s) measured nothing about the cancel control: %s", len(o.NotMeasured),
+			strings.Join(o.NotMeasured, ", "))
+	case Findings:
+		return fmt.Sprintf("rules failed at or above %s in %d run(s): %s", failOn, len(o.Failing),
+			strings.Join(o.Failing, ", "))
+	}
+	return "every run measured; no rule failed"
+}
