@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -290,8 +291,10 @@ func compareExplored(ctx context.Context, b run.Browser, sc *scenario.Scenario, 
 // seal writes the run's metadata beside its evidence and seals the folder with MANIFEST.sha256.
 func (a *Auditor) seal(sc *scenario.Scenario, r *metrics.Result) error {
 	dir := filepath.Join(a.Run.OutDir, run.EvidenceDir(r.ScenarioID, r.Device.Name))
-	if _, err := os.Stat(dir); err != nil {
-		return nil //nolint:nilerr // no folder: no evidence was taken (the run failed before its first screenshot)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil // no evidence was taken (the run failed before its first screenshot)
+	} else if err != nil {
+		return err
 	}
 	tool := a.Tool
 	if tool.Version == "" {

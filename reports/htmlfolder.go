@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -33,7 +34,7 @@ type htmlSitePage struct {
 // maxSinglePageResults results, report.html is the index of one page per site under sites/.
 func writeHTMLFolder(outDir string, doc *Document, opt Options) (string, error) {
 	if doc == nil {
-		return "", fmt.Errorf("no document")
+		return "", errors.New("no document")
 	}
 	wd, err := lookupWords(opt.Lang)
 	if err != nil {
@@ -47,7 +48,7 @@ func writeHTMLFolder(outDir string, doc *Document, opt Options) (string, error) 
 	if err != nil {
 		return "", fmt.Errorf("open %s: %w", outDir, err)
 	}
-	defer out.Close()
+	defer func() { _ = out.Close() }() // the folder's own handle: each file in it is closed as written
 	imgs := newFolderImager(opt.BaseDir, outDir, out)
 	defer imgs.close()
 

@@ -2,7 +2,9 @@ package reports
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -62,7 +64,7 @@ func TestHTMLFolderShowsThumbnailsLinkedToFullImages(t *testing.T) {
 		st, err := f.Stat()
 		require.NoError(t, err)
 		thumb, err := jpeg.Decode(f)
-		f.Close()
+		_ = f.Close()
 		require.NoError(t, err, "the thumbnail is a JPEG")
 		assert.LessOrEqual(t, thumb.Bounds().Dx(), maxThumbWidth)
 		assert.LessOrEqual(t, thumb.Bounds().Dy(), maxThumbHeight)
@@ -330,7 +332,7 @@ func TestHTMLFolderInChromium(t *testing.T) {
 		t.Helper()
 		page, err := browser.Page(proto.TargetCreateTarget{})
 		require.NoError(t, err)
-		defer page.Close()
+		defer func() { _ = page.Close() }()
 		require.NoError(t, page.Timeout(20*time.Second).Navigate("file://"+mustAbs(t, file)))
 		require.NoError(t, page.Timeout(20*time.Second).WaitLoad())
 		// Lazy images off screen are not loaded yet: load them all, then count the ones that failed.
@@ -375,4 +377,70 @@ func TestHTMLFolderInChromium(t *testing.T) {
 		}
 		assert.Positive(t, seen, "the site pages show thumbnails")
 	})
+}
+
+// TestMakeThumbBounds: only regular image files inside the base folder, of bounded size, are decoded.
+func TestMakeThumbBounds(t *testing.T) {
+	base := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "outside.png")
+	require.NoError(t, os.WriteFile(outside, pngBytes(t, 20, 10), 0o644))
+	files := map[string][]byte{
+		"ok.png":        pngBytes(t, 1280, 800),
+		"text.png":      []byte("not an image at all"),
+		"bomb.png":      hugePNG(t, 100_000, 100_000),
+		"truncated.png": pngBytes(t, 64, 64)[:60],
+	}
+	for name, data := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(base, name), data, 0o644))
+	}
+	require.NoError(t, os.Mkdir(filepath.Join(base, "dir.png"), 0o755))
+	require.NoError(t, os.Symlink(outside, filepath.Join(base, "link.png")))
+	src, err := os.OpenRoot(base)
+	require.NoError(t, err)
+	defer func() { _ = src.Close() }()
+	dst, err := os.OpenRoot(t.TempDir())
+	require.NoError(t, err)
+	defer func() { _ = dst.Close() }()
+
+	tests := []struct {
+		rel  string
+		want thumbOutcome
+		err  error
+	}{
+		{"ok.png", thumbMade, nil},
+		{"missing.png", thumbMissing, fs.ErrNotExist},
+		{"link.png", thumbMissing, errRefused},
+		{"dir.png", thumbMissing, errRefused},
+		{"text.png", thumbFull, errNotImage},
+		{"bomb.png", thumbFull, errTooLarge},
+		{"truncated.png", thumbFull, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rel, func(t *testing.T) {
+			got, err := makeThumb(src, dst, tt.rel)
+			assert.Equal(t, tt.want, got, "%v", err)
+			switch {
+			case tt.err != nil:
+				assert.ErrorIs(t, err, tt.err)
+			case tt.want == thumbMade:
+				assert.NoError(t, err)
+			default:
+				assert.Error(t, err)
+			}
+			_, statErr := dst.Stat(thumbPath(tt.rel))
+			assert.Equal(t, tt.want == thumbMade, statErr == nil, "a thumbnail file exists only when made")
+		})
+	}
+}
+
+// hugePNG is a valid PNG header declaring a w×h image, with no pixels: a few bytes that would decode to
+// gigabytes.
+func hugePNG(t *testing.T, w, h uint32) []byte {
+	t.Helper()
+	data := pngBytes(t, 1, 1)
+	// Signature (8), IHDR length (4), "IHDR" (4), width (4), height (4), ..., CRC over type and data.
+	binary.BigEndian.PutUint32(data[16:], w)
+	binary.BigEndian.PutUint32(data[20:], h)
+	binary.BigEndian.PutUint32(data[29:], crc32.ChecksumIEEE(data[12:29]))
+	return data
 }

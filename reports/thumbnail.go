@@ -63,7 +63,7 @@ type thumbJob struct {
 	rel     string
 	uses    []thumbUse
 	outcome thumbOutcome
-	err     error // why there is no thumbnail, for tests and debugging; the report then links the full image
+	err     error // why there is no thumbnail, when there is none: kept for a debugger, the page says enough
 }
 
 // thumbUse is one place a screenshot is shown: its image, and the way from its page to the report's folder.
@@ -114,7 +114,6 @@ func (t *thumbnailer) run() {
 			}
 		}
 	}
-	t.order, t.jobs = nil, map[string]*thumbJob{}
 }
 
 // makeThumb makes the thumbnail of the evidence image rel (a local slash path under src) in dst, unless one
@@ -124,7 +123,7 @@ func makeThumb(src, dst *os.Root, rel string) (thumbOutcome, error) {
 	if err != nil {
 		return thumbMissing, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	st, err := f.Stat()
 	if err != nil {
 		return thumbMissing, fmt.Errorf("stat %s: %w", rel, err)
@@ -196,35 +195,68 @@ func downscale(img image.Image, w, h int) *image.RGBA {
 	sw, sh := b.Dx(), b.Dy()
 	w, h = min(w, sw), min(h, sh)
 	out := image.NewRGBA(image.Rect(0, 0, w, h))
-	row := image.NewRGBA(image.Rect(0, 0, sw, 1))
-	// xs[i] to xs[i+1] are the source columns of result column i: at least one each, as w <= sw.
-	xs := make([]int, w+1)
-	for i := range xs {
-		xs[i] = i * sw / w
+	// col[sx] is the result column that source column sx falls in; n[x] how many fall in result column x.
+	col := make([]int, sw)
+	n := make([]uint32, w)
+	for sx := range sw {
+		col[sx] = sx * w / sw
+		n[col[sx]]++
 	}
-	sum := make([]uint64, 3*w)
+	row := rowReader(img)
+	sum := make([]uint32, 3*w)
 	for y := range h {
 		y0, y1 := y*sh/h, (y+1)*sh/h
 		clear(sum)
 		for sy := y0; sy < y1; sy++ {
-			draw.Draw(row, row.Rect, image.White, image.Point{}, draw.Src)
-			draw.Draw(row, row.Rect, img, image.Pt(b.Min.X, b.Min.Y+sy), draw.Over)
-			for x := range w {
-				var r, g, bl uint64
-				for sx := xs[x]; sx < xs[x+1]; sx++ {
-					p := row.Pix[4*sx : 4*sx+3 : 4*sx+3]
-					r, g, bl = r+uint64(p[0]), g+uint64(p[1]), bl+uint64(p[2])
-				}
-				sum[3*x], sum[3*x+1], sum[3*x+2] = sum[3*x]+r, sum[3*x+1]+g, sum[3*x+2]+bl
+			px := row(b.Min.Y + sy)
+			for sx, x := range col {
+				// Premultiplied colour over white: c + (255 - alpha).
+				p := px[4*sx : 4*sx+4 : 4*sx+4]
+				white := 255 - uint32(p[3])
+				sum[3*x] += uint32(p[0]) + white
+				sum[3*x+1] += uint32(p[1]) + white
+				sum[3*x+2] += uint32(p[2]) + white
 			}
 		}
 		for x := range w {
-			n := uint64((xs[x+1] - xs[x]) * (y1 - y0))
+			area := n[x] * uint32(y1-y0)
 			p := out.Pix[y*out.Stride+4*x : y*out.Stride+4*x+4 : y*out.Stride+4*x+4]
-			p[0], p[1], p[2], p[3] = uint8((sum[3*x]+n/2)/n), uint8((sum[3*x+1]+n/2)/n), uint8((sum[3*x+2]+n/2)/n), 0xff
+			p[0], p[1], p[2], p[3] = uint8((sum[3*x]+area/2)/area), uint8((sum[3*x+1]+area/2)/area), uint8((sum[3*x+2]+area/2)/area), 0xff
 		}
 	}
 	return out
+}
+
+// rowReader returns a function giving one row of img (by its y) as premultiplied RGBA bytes, valid until the
+// next call. PNG screenshots decode to *image.RGBA or *image.NRGBA, read directly; any other image is
+// converted by image/draw.
+func rowReader(img image.Image) func(y int) []uint8 {
+	b := img.Bounds()
+	buf := image.NewRGBA(image.Rect(0, 0, b.Dx(), 1))
+	switch m := img.(type) {
+	case *image.RGBA:
+		return func(y int) []uint8 {
+			off := m.PixOffset(b.Min.X, y)
+			return m.Pix[off : off+4*b.Dx()]
+		}
+	case *image.NRGBA:
+		return func(y int) []uint8 {
+			off := m.PixOffset(b.Min.X, y)
+			src := m.Pix[off : off+4*b.Dx()]
+			for i := 0; i < len(src); i += 4 {
+				a := uint32(src[i+3])
+				for c := range 3 {
+					buf.Pix[i+c] = uint8((uint32(src[i+c])*a + 127) / 255)
+				}
+				buf.Pix[i+3] = src[i+3]
+			}
+			return buf.Pix
+		}
+	}
+	return func(y int) []uint8 {
+		draw.Draw(buf, buf.Rect, img, image.Pt(b.Min.X, y), draw.Src)
+		return buf.Pix
+	}
 }
 
 // writeInRoot writes data to name (a slash path) inside root, creating its folders: whole or not at all

@@ -29,11 +29,13 @@ interrupted sweep) and renders them again in any format:
   markdown  a rating table with findings, for a report or a pull request comment
   junit     JUnit XML: a test case per rule per scenario
   sarif     SARIF 2.1.0, for code-scanning UIs
-  html      one self-contained page with the screenshots of every step
+  html      a page with the screenshots of every step
 
 Without -o the formats are written to stdout; with -o DIR each goes to its file in DIR (results.json,
 results.csv, report.md, junit.xml, results.sarif, report.html, ...), by default all but the table.
-Screenshots are looked up beside RESULTS (the audit's output folder) and embedded in the HTML.
+Screenshots are looked up beside RESULTS (the audit's output folder): on stdout the HTML embeds them; with
+-o it shows thumbnails written under DIR/thumbs, linked to the full images, and past 50 runs report.html
+indexes one page per site under DIR/sites.
 
   cancelpath report out/results.json
   cancelpath report out/results.json --format html --lang zh -o out/zh

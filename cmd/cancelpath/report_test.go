@@ -58,7 +58,10 @@ func TestReportWritesFiles(t *testing.T) {
 	html, err := os.ReadFile(filepath.Join(out, "report.html"))
 	require.NoError(t, err)
 	assert.Contains(t, string(html), `lang="zh-CN"`)
-	assert.Contains(t, string(html), "data:image/png;base64,", "screenshots beside RESULTS are embedded")
+	assert.Contains(t, string(html), `<img src="thumbs/evidence/xingchen@mobile/06-cancel-0.png.jpg"`,
+		"screenshots beside RESULTS are shown as thumbnails written beside the report")
+	assert.FileExists(t, filepath.Join(out, "thumbs", "evidence", "xingchen@mobile", "06-cancel-0.png.jpg"))
+	assert.NotContains(t, string(html), "data:image/", "a report written into a folder embeds nothing")
 
 	// The JSON written is the same document, so report can read its own output.
 	doc, err := reports.ReadDocument(filepath.Join(out, "results.json"))
