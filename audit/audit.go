@@ -8,7 +8,8 @@
 //	res := audit.Run(ctx, b, scs[0], "mobile", run.Options{})
 //	if *res.Metrics.ClicksToControl > 2 { t.Errorf("cancel path too long: %d clicks", *res.Metrics.ClicksToControl) }
 //
-// The CLI (cmd/cancelpath) is a thin layer over this package, audit/rules (verdicts) and reports.
+// The CLI (cmd/cancelpath) is a thin layer over this package, audit/rules (verdicts), results (the document,
+// diff, merge), reports (renderers) and evidence (seal, verify).
 package audit
 
 import (

@@ -16,7 +16,8 @@ import (
 	"github.com/cancelpath/cancelpath/audit/rules"
 	"github.com/cancelpath/cancelpath/audit/run"
 	"github.com/cancelpath/cancelpath/audit/scenario"
-	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/evidence"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // Auditor is the audit pipeline as a library: a platform's own `go test`, a CI job or the CLI configures one
@@ -42,10 +43,10 @@ type Auditor struct {
 	// FailOn: a rule in force failing at this severity or above makes the outcome Findings (default major).
 	FailOn rules.Severity
 	// Tool names the program in the document and the evidence (default "cancelpath", version "dev").
-	Tool reports.Tool
+	Tool results.Tool
 	// Previous are results of an earlier sweep (a resumed one): their jobs are not run again, and they are
 	// in the document.
-	Previous []reports.Entry
+	Previous []results.Entry
 	// Sinks receive every new result once it is final, one at a time, in completion order.
 	Sinks []Sink
 }
@@ -53,14 +54,14 @@ type Auditor struct {
 // Sink takes the results of an audit as they become final: a JSONL stream, a progress bar, a database. An
 // error stops that sink (not the audit); Audit returns it at the end.
 type Sink interface {
-	Put(e *reports.Entry) error
+	Put(e *results.Entry) error
 }
 
 // SinkFunc is a function as a Sink.
-type SinkFunc func(e *reports.Entry) error
+type SinkFunc func(e *results.Entry) error
 
 // Put calls f.
-func (f SinkFunc) Put(e *reports.Entry) error { return f(e) }
+func (f SinkFunc) Put(e *results.Entry) error { return f(e) }
 
 // ErrConfig marks an audit that could not start: a scenario's jurisdictions name no loaded pack, a rule pack
 // id is unknown. Nothing ran.
@@ -99,7 +100,7 @@ func (o Outcome) Kind() Kind {
 // Audit runs the scenarios on their devices and returns the document (previous and new results, ranked)
 // and its outcome. Its error is ErrConfig (nothing ran), ErrInterrupted (what finished is in the document
 // and went to the sinks), or a sink's first error.
-func (a *Auditor) Audit(ctx context.Context, scs []*scenario.Scenario) (*reports.Document, Outcome, error) {
+func (a *Auditor) Audit(ctx context.Context, scs []*scenario.Scenario) (*results.Document, Outcome, error) {
 	if a.Browser == nil {
 		return nil, Outcome{}, fmt.Errorf("%w: no browser", ErrConfig)
 	}
@@ -121,13 +122,13 @@ func (a *Auditor) Audit(ctx context.Context, scs []*scenario.Scenario) (*reports
 	}
 	tool := a.Tool
 	if tool.Name == "" {
-		tool = reports.Tool{Name: "cancelpath", Version: "dev"}
+		tool = results.Tool{Name: "cancelpath", Version: "dev"}
 	}
-	doc := &reports.Document{SchemaVersion: reports.SchemaVersion, Tool: tool, StartedAt: time.Now().UTC(),
-		Packs: packIDs, Results: append([]reports.Entry(nil), a.Previous...)}
+	doc := &results.Document{SchemaVersion: results.SchemaVersion, Tool: tool, StartedAt: time.Now().UTC(),
+		Packs: packIDs, Results: append([]results.Entry(nil), a.Previous...)}
 
 	jobs := a.Pending(scs)
-	entries := make([]*reports.Entry, len(jobs))
+	entries := make([]*results.Entry, len(jobs))
 	f := a.finisher(jobs, packsFor, entries)
 	ex := a.explorer(ctx, jobs, f.in)
 	_, sweepErr := Sweep(ctx, a.Browser, jobs, SweepOptions{Parallel: a.Parallel, Run: a.Run,
@@ -141,7 +142,7 @@ func (a *Auditor) Audit(ctx context.Context, scs []*scenario.Scenario) (*reports
 			doc.Results = append(doc.Results, *e)
 		}
 	}
-	reports.RankEntries(doc.Results)
+	results.RankEntries(doc.Results)
 	out := a.outcome(doc)
 	switch {
 	case sweepErr != nil:
@@ -203,7 +204,7 @@ type finisher struct {
 	err  error
 }
 
-func (a *Auditor) finisher(jobs []Job, packsFor map[string][]*rules.Pack, entries []*reports.Entry) *finisher {
+func (a *Auditor) finisher(jobs []Job, packsFor map[string][]*rules.Pack, entries []*results.Entry) *finisher {
 	f := &finisher{in: make(chan finishedRun, len(jobs)), done: make(chan struct{})}
 	failed := make([]bool, len(a.Sinks))
 	go func() {
@@ -240,8 +241,8 @@ func (f *finisher) close() error {
 // Score applies the packs to one result. A run that was not carried out keeps its verdicts (every one could
 // not measure, and says why) but is not scored: a 0 or an F would blame the site for what the tool could not
 // see (overall 0, grade "", no pack scores; reports/SCHEMA.md).
-func Score(packs []*rules.Pack, r *metrics.Result) reports.Entry {
-	e := reports.Entry{Result: *r}
+func Score(packs []*rules.Pack, r *metrics.Result) results.Entry {
+	e := results.Entry{Result: *r}
 	e.Verdicts, e.Scores = rules.Evaluate(packs, r)
 	if !r.Status.CarriedOut() {
 		e.Scores = nil
@@ -251,10 +252,10 @@ func Score(packs []*rules.Pack, r *metrics.Result) reports.Entry {
 	return e
 }
 
-func (a *Auditor) outcome(doc *reports.Document) Outcome { return OutcomeOf(doc, a.FailOn) }
+func (a *Auditor) outcome(doc *results.Document) Outcome { return OutcomeOf(doc, a.FailOn) }
 
 // OutcomeOf reads a document as a gate does, with rule failures counted at failOn or above (default major).
-func OutcomeOf(doc *reports.Document, failOn rules.Severity) Outcome {
+func OutcomeOf(doc *results.Document, failOn rules.Severity) Outcome {
 	if failOn == "" {
 		failOn = rules.Major
 	}
@@ -290,7 +291,7 @@ func compareExplored(ctx context.Context, b run.Browser, sc *scenario.Scenario, 
 
 // seal writes the run's metadata beside its evidence and seals the folder with MANIFEST.sha256.
 func (a *Auditor) seal(sc *scenario.Scenario, r *metrics.Result) error {
-	dir := filepath.Join(a.Run.OutDir, run.EvidenceDir(r.ScenarioID, r.Device.Name))
+	dir := filepath.Join(a.Run.OutDir, evidence.Dir(r.ScenarioID, r.Device.Name))
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		return nil // no evidence was taken (the run failed before its first screenshot)
 	} else if err != nil {
@@ -300,17 +301,17 @@ func (a *Auditor) seal(sc *scenario.Scenario, r *metrics.Result) error {
 	if tool.Version == "" {
 		tool.Version = "dev"
 	}
-	meta := reports.EvidenceMeta{ScenarioID: r.ScenarioID, Device: r.Device.Name, ScenarioFile: sc.File,
+	meta := evidence.Meta{ScenarioID: r.ScenarioID, Device: r.Device.Name, ScenarioFile: sc.File,
 		ScenarioSHA256: sc.SHA256, ToolVersion: tool.Version, Browser: a.Browser.Version(), StartedAt: r.StartedAt,
 		FinishedAt: r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond), Status: r.Status}
-	return reports.SealEvidence(dir, meta)
+	return evidence.Seal(dir, meta)
 }
 
 // Pending are the jobs of scs that Audit will run: those without a result in Previous.
 func (a *Auditor) Pending(scs []*scenario.Scenario) []Job { return skipFinished(Jobs(scs), a.Previous) }
 
 // skipFinished drops the jobs whose scenario@device already has a result.
-func skipFinished(jobs []Job, prev []reports.Entry) []Job {
+func skipFinished(jobs []Job, prev []results.Entry) []Job {
 	if len(prev) == 0 {
 		return jobs
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
 	"github.com/cancelpath/cancelpath/audit/scenario"
-	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // A run that measured nothing keeps its verdicts, each saying why, but is not scored: no 0 and no F for a
@@ -53,13 +53,13 @@ func TestAuditorPipeline(t *testing.T) {
 
 	var got []string
 	broken := errors.New("disk full")
-	a := Auditor{Browser: b, Packs: packs, Parallel: 2, Previous: []reports.Entry{prev}, Sinks: []Sink{
-		SinkFunc(func(e *reports.Entry) error {
+	a := Auditor{Browser: b, Packs: packs, Parallel: 2, Previous: []results.Entry{prev}, Sinks: []Sink{
+		SinkFunc(func(e *results.Entry) error {
 			assert.NotEmpty(t, e.Verdicts, "scored before it reaches a sink")
 			got = append(got, e.Key())
 			return nil
 		}),
-		SinkFunc(func(*reports.Entry) error { return broken }),
+		SinkFunc(func(*results.Entry) error { return broken }),
 	}}
 	assert.Len(t, a.Pending(scs), 2)
 	doc, outcome, err := a.Audit(ctx, scs)
@@ -81,7 +81,7 @@ func TestAuditorConfigErrorRunsNothing(t *testing.T) {
 	require.NoError(t, err)
 	sc := testScenario("x", "")
 	ran := false
-	a := Auditor{Browser: nil, Packs: packs, Rules: []string{"nosuch"}, Sinks: []Sink{SinkFunc(func(*reports.Entry) error { ran = true; return nil })}}
+	a := Auditor{Browser: nil, Packs: packs, Rules: []string{"nosuch"}, Sinks: []Sink{SinkFunc(func(*results.Entry) error { ran = true; return nil })}}
 	_, _, err = a.Audit(context.Background(), []*scenario.Scenario{sc})
 	require.ErrorIs(t, err, ErrConfig, "no browser")
 	b, err := OpenBrowser(context.Background(), BrowserOptions{})

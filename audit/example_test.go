@@ -8,7 +8,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit/rules"
 	"github.com/cancelpath/cancelpath/audit/scenario"
 	"github.com/cancelpath/cancelpath/demo"
-	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 	"github.com/cancelpath/cancelpath/scenarios"
 )
 
@@ -48,7 +48,7 @@ func ExampleAuditor() {
 		return
 	}
 	a := audit.Auditor{Browser: b, Packs: packs, FailOn: rules.Major,
-		Sinks: []audit.Sink{audit.SinkFunc(func(e *reports.Entry) error {
+		Sinks: []audit.Sink{audit.SinkFunc(func(e *results.Entry) error {
 			fmt.Printf("%s: %s, %d clicks to the cancel control\n", e.Key(), e.Status, *e.Metrics.ClicksToControl)
 			return nil
 		})}}

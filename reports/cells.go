@@ -8,6 +8,7 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // Cell helpers shared by the text formats. Missing measurements are "" here; each format says how it shows
@@ -44,15 +45,15 @@ func boxText(c *metrics.Control) string {
 // scoreText is the overall score rounded to a whole number, or "" for a run that was not scored: no pack
 // scores, or a run that was not carried out (its could-not-measure verdicts say nothing about the site, even
 // where an older cancelpath scored them).
-func scoreText(e *Entry) string {
-	if len(e.Scores) == 0 || !e.Status.CarriedOut() {
+func scoreText(e *results.Entry) string {
+	if !e.Scored() {
 		return ""
 	}
 	return strconv.FormatFloat(e.Overall, 'f', 0, 64)
 }
 
 // gradeText is the grade, cleaned, or "" for a run that was not scored (as scoreText).
-func gradeText(e *Entry) string {
+func gradeText(e *results.Entry) string {
 	if !e.Status.CarriedOut() {
 		return ""
 	}
@@ -61,10 +62,10 @@ func gradeText(e *Entry) string {
 
 // problems are the verdicts of rules in force that count against a site: failures, then what could not be
 // measured.
-func problems(e *Entry) []rules.Verdict {
+func problems(e *results.Entry) []rules.Verdict {
 	var fails, unknown []rules.Verdict
 	for _, v := range e.Verdicts {
-		if !inForce(&v) {
+		if !results.InForce(&v) {
 			continue
 		}
 		switch v.Outcome {
@@ -79,10 +80,10 @@ func problems(e *Entry) []rules.Verdict {
 
 // notInForce are the failures of rules that were not in force (vacated, not yet in force): shown for
 // reference, never counted.
-func notInForce(e *Entry) []rules.Verdict {
+func notInForce(e *results.Entry) []rules.Verdict {
 	var out []rules.Verdict
 	for _, v := range e.Verdicts {
-		if v.Outcome == rules.Fail && !inForce(&v) {
+		if v.Outcome == rules.Fail && !results.InForce(&v) {
 			out = append(out, v)
 		}
 	}
@@ -101,7 +102,7 @@ func ruleIDs(vs []rules.Verdict, outcome rules.Outcome) string {
 }
 
 // stepFor returns the step a verdict points at, or nil.
-func stepFor(e *Entry, v *rules.Verdict) *metrics.Step {
+func stepFor(e *results.Entry, v *rules.Verdict) *metrics.Step {
 	if v.StepPhase == "" || v.StepIndex == nil {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // utf8BOM starts the CSV so that Excel opens Chinese text as UTF-8 (it assumes the locale's code page
@@ -30,13 +31,16 @@ func csvColumns() []string {
 	}
 }
 
-func renderCSV(w io.Writer, doc *Document) error {
+// csvRenderer writes results.csv: one row per scenario × device, in rating-table order.
+type csvRenderer struct{}
+
+func (csvRenderer) Render(w io.Writer, doc *results.Document, _ Options) error {
 	if _, err := io.WriteString(w, utf8BOM); err != nil {
 		return err
 	}
 	packs := doc.Packs
 	if len(packs) == 0 {
-		packs = packsOf(doc.Results)
+		packs = results.PacksOf(doc.Results)
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true // RFC 4180, and what Excel writes
@@ -47,7 +51,7 @@ func renderCSV(w io.Writer, doc *Document) error {
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	for _, e := range ranked(doc) {
+	for _, e := range results.Ranked(doc) {
 		if err := cw.Write(csvRow(e, packs)); err != nil {
 			return err
 		}
@@ -56,7 +60,7 @@ func renderCSV(w io.Writer, doc *Document) error {
 	return cw.Error()
 }
 
-func csvRow(e *Entry, packs []string) []string {
+func csvRow(e *results.Entry, packs []string) []string {
 	row := make([]string, 0, 64)
 	add := func(s ...string) { row = append(row, s...) }
 	rank := ""
@@ -115,7 +119,7 @@ func csvRow(e *Entry, packs []string) []string {
 }
 
 // scoreCSV is the overall score, empty for a run that was not scored.
-func scoreCSV(e *Entry) string {
+func scoreCSV(e *results.Entry) string {
 	if scoreText(e) == "" {
 		return ""
 	}

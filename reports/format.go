@@ -1,3 +1,6 @@
+// Package reports renders a results document (package results) into every output format: the terminal
+// rating table, JSON, JSON Lines, CSV, Markdown, JUnit, SARIF and HTML, one Renderer per format, and the
+// regression diff (RenderDiff). Everything a site wrote is shown inert (Clean, Cut).
 package reports
 
 import (
@@ -7,6 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cancelpath/cancelpath/internal/atomicfile"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // Format is an output format of the reports package.
@@ -23,9 +29,62 @@ const (
 	FormatHTML     Format = "html"     // one self-contained page with screenshots
 )
 
+// Renderer writes a results document in one format. Each format has one (RendererFor).
+type Renderer interface {
+	Render(w io.Writer, doc *results.Document, opt Options) error
+}
+
+// folderWriter is a Renderer whose report, written into a folder, is more than one file (the HTML report's
+// thumbnails and pages per site): WriteAll lets it write the folder itself and gets the main file's path.
+type folderWriter interface {
+	WriteFolder(outDir string, doc *results.Document, opt Options) (string, error)
+}
+
+// registered is one format of the registry.
+type registered struct {
+	format   Format
+	file     string // the file WriteAll writes, inside the output folder
+	renderer Renderer
+}
+
+// registry lists every format in documentation order, with its file and its renderer. It is a function,
+// not a package variable, so nothing can change it.
+func registry() []registered {
+	return []registered{
+		{FormatTable, "results.txt", tableRenderer{}},
+		{FormatJSON, "results.json", jsonRenderer{}},
+		{FormatJSONL, "results.jsonl", jsonlRenderer{}},
+		{FormatCSV, "results.csv", csvRenderer{}},
+		{FormatMarkdown, "report.md", markdownRenderer{}},
+		{FormatJUnit, "junit.xml", junitRenderer{}},
+		{FormatSARIF, "results.sarif", sarifRenderer{}},
+		{FormatHTML, "report.html", htmlRenderer{}},
+	}
+}
+
+func lookup(f Format) (registered, bool) {
+	for _, r := range registry() {
+		if r.format == f {
+			return r, true
+		}
+	}
+	return registered{}, false
+}
+
+// RendererFor returns the renderer of a format; ok is false for an unknown format.
+func RendererFor(f Format) (r Renderer, ok bool) {
+	reg, ok := lookup(f)
+	return reg.renderer, ok
+}
+
 // AllFormats lists every format, in documentation order.
 func AllFormats() []Format {
-	return []Format{FormatTable, FormatJSON, FormatJSONL, FormatCSV, FormatMarkdown, FormatJUnit, FormatSARIF, FormatHTML}
+	reg := registry()
+	out := make([]Format, len(reg))
+	for i, r := range reg {
+		out[i] = r.format
+	}
+	return out
 }
 
 // ParseFormats turns --format values into formats. Each value may also be a comma-separated list; "md" is
@@ -43,7 +102,7 @@ func ParseFormats(list []string) ([]Format, error) {
 				name = string(FormatMarkdown)
 			}
 			f := Format(name)
-			if !f.valid() {
+			if _, ok := lookup(f); !ok {
 				return nil, fmt.Errorf("unknown format %q (want one of %s)", name, formatNames())
 			}
 			if !seen[f] {
@@ -55,15 +114,6 @@ func ParseFormats(list []string) ([]Format, error) {
 	return out, nil
 }
 
-func (f Format) valid() bool {
-	for _, g := range AllFormats() {
-		if f == g {
-			return true
-		}
-	}
-	return false
-}
-
 func formatNames() string {
 	all := AllFormats()
 	names := make([]string, len(all))
@@ -73,27 +123,10 @@ func formatNames() string {
 	return strings.Join(names, ", ")
 }
 
-// FileName is the file WriteAll writes a format to, inside the output folder.
+// FileName is the file WriteAll writes a format to, inside the output folder ("" for an unknown format).
 func FileName(f Format) string {
-	switch f {
-	case FormatTable:
-		return "results.txt"
-	case FormatJSON:
-		return "results.json"
-	case FormatJSONL:
-		return "results.jsonl"
-	case FormatCSV:
-		return "results.csv"
-	case FormatMarkdown:
-		return "report.md"
-	case FormatJUnit:
-		return "junit.xml"
-	case FormatSARIF:
-		return "results.sarif"
-	case FormatHTML:
-		return "report.html"
-	}
-	return ""
+	reg, _ := lookup(f)
+	return reg.file
 }
 
 // Options tune rendering.
@@ -122,35 +155,18 @@ func (o Options) width() int {
 }
 
 // Render writes doc in one format.
-func Render(w io.Writer, doc *Document, f Format, opt Options) error {
+func Render(w io.Writer, doc *results.Document, f Format, opt Options) error {
 	if doc == nil {
 		return fmt.Errorf("render %s: no document", f)
 	}
 	if _, err := lookupWords(opt.Lang); err != nil {
 		return fmt.Errorf("render %s: %w", f, err)
 	}
-	var err error
-	switch f {
-	case FormatTable:
-		err = renderTable(w, doc, opt)
-	case FormatJSON:
-		err = renderJSON(w, doc)
-	case FormatJSONL:
-		err = renderJSONL(w, doc)
-	case FormatCSV:
-		err = renderCSV(w, doc)
-	case FormatMarkdown:
-		err = renderMarkdown(w, doc, opt)
-	case FormatJUnit:
-		err = renderJUnit(w, doc)
-	case FormatSARIF:
-		err = renderSARIF(w, doc)
-	case FormatHTML:
-		err = renderHTML(w, doc, opt)
-	default:
+	r, ok := RendererFor(f)
+	if !ok {
 		return fmt.Errorf("unknown format %q", f)
 	}
-	if err != nil {
+	if err := r.Render(w, doc, opt); err != nil {
 		return fmt.Errorf("render %s: %w", f, err)
 	}
 	return nil
@@ -159,58 +175,32 @@ func Render(w io.Writer, doc *Document, f Format, opt Options) error {
 // WriteAll renders doc in every format into outDir (created when missing) under FileName names, and returns
 // the paths written. Each file is written whole or not at all (temporary file, then rename), so an
 // interrupted run never leaves half a report behind. The terminal table is written without colour.
-func WriteAll(outDir string, doc *Document, formats []Format, opt Options) ([]string, error) {
+func WriteAll(outDir string, doc *results.Document, formats []Format, opt Options) ([]string, error) {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", outDir, err)
 	}
 	opt.Color = false
 	var paths []string
 	for _, f := range formats {
-		if f == FormatHTML {
-			// More than one file: thumbnails under thumbs/, and for a long sweep a page per site under sites/.
-			path, err := writeHTMLFolder(outDir, doc, opt)
-			if err != nil {
-				return paths, fmt.Errorf("render %s: %w", f, err)
+		if r, ok := RendererFor(f); ok {
+			if fw, ok := r.(folderWriter); ok {
+				path, err := fw.WriteFolder(outDir, doc, opt)
+				if err != nil {
+					return paths, fmt.Errorf("render %s: %w", f, err)
+				}
+				paths = append(paths, path)
+				continue
 			}
-			paths = append(paths, path)
-			continue
 		}
 		var buf bytes.Buffer
 		if err := Render(&buf, doc, f, opt); err != nil {
 			return paths, err
 		}
 		path := filepath.Join(outDir, FileName(f))
-		if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+		if err := atomicfile.Write(path, buf.Bytes()); err != nil {
 			return paths, err
 		}
 		paths = append(paths, path)
 	}
 	return paths, nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path, syncs it and renames it over path.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() { _ = os.Remove(tmp.Name()) }() // best effort, and a no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		_ = tmp.Close() // the error below is the one to report
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		_ = tmp.Close() // the error below is the one to report
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -82,3 +82,20 @@ func TestTableFitsTheWidth(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryFormatHasARendererAndAFile(t *testing.T) {
+	files := map[string]bool{}
+	for _, f := range AllFormats() {
+		r, ok := RendererFor(f)
+		require.True(t, ok, f)
+		require.NotNil(t, r, f)
+		name := FileName(f)
+		require.NotEmpty(t, name, f)
+		assert.False(t, files[name], "%s: file %s taken twice", f, name)
+		files[name] = true
+	}
+	_, ok := RendererFor("pdf")
+	assert.False(t, ok)
+	assert.Empty(t, FileName("pdf"))
+	require.ErrorContains(t, Render(&bytes.Buffer{}, loadFixture(t), "pdf", Options{}), `unknown format "pdf"`)
+}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/results"
 )
 
 func TestGoldenFormats(t *testing.T) {
@@ -38,7 +40,7 @@ func TestGoldenFormats(t *testing.T) {
 
 func TestGoldenDiff(t *testing.T) {
 	old := loadFixture(t)
-	d := Diff(old, worsened(t))
+	d := results.Diff(old, worsened(t))
 	for _, f := range []struct{ file, format string }{
 		{"diff.txt", "table"}, {"diff.json", "json"}, {"diff.md", "markdown"},
 	} {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 //go:embed templates/*.tmpl
@@ -37,9 +38,13 @@ func htmlTemplates() (*template.Template, error) {
 	return tmpl, nil
 }
 
-// renderHTML writes the report as one page to a stream: screenshots found under opt.BaseDir are embedded
-// within the budget, the others linked. WriteAll writes it into a folder instead (writeHTMLFolder).
-func renderHTML(w io.Writer, doc *Document, opt Options) error {
+// htmlRenderer writes the HTML report: one page to a stream (Render), or a folder with thumbnails and, for a
+// long sweep, a page per site (WriteFolder, which WriteAll uses).
+type htmlRenderer struct{}
+
+// Render writes the report as one page to a stream: screenshots found under opt.BaseDir are embedded
+// within the budget, the others linked.
+func (htmlRenderer) Render(w io.Writer, doc *results.Document, opt Options) error {
 	wd, err := lookupWords(opt.Lang)
 	if err != nil {
 		return err
@@ -51,7 +56,7 @@ func renderHTML(w io.Writer, doc *Document, opt Options) error {
 	imgs := newImager(opt.BaseDir)
 	defer imgs.close()
 	data := newHTMLReport(doc, wd)
-	for i, e := range ranked(doc) {
+	for i, e := range results.Ranked(doc) {
 		anchor := siteAnchor(i)
 		data.Rows = append(data.Rows, htmlRowFor(e, wd, anchor, "#"+anchor))
 		data.Sites = append(data.Sites, htmlSiteFor(e, wd, anchor, imgs))
@@ -61,7 +66,7 @@ func renderHTML(w io.Writer, doc *Document, opt Options) error {
 }
 
 // newHTMLReport fills in the page's header: everything but the rows and the runs.
-func newHTMLReport(doc *Document, wd *words) htmlReport {
+func newHTMLReport(doc *results.Document, wd *words) htmlReport {
 	data := htmlReport{W: wd, HTMLLang: htmlLang(wd),
 		Definitions: append(append([]string{}, wd.Definitions...), wd.statusDefinitions()...)}
 	if doc.Tool.Name != "" {
@@ -172,7 +177,7 @@ type htmlVerdict struct {
 	Image                                  *htmlImage
 }
 
-func htmlRowFor(e *Entry, wd *words, anchor, href string) htmlRow {
+func htmlRowFor(e *results.Entry, wd *words, anchor, href string) htmlRow {
 	c := tableRow(e, wd)
 	r := htmlRow{
 		Anchor: anchor, Href: href, Rank: c[colRank].text, Site: c[colSite].text, Device: c[colDevice].text,
@@ -216,7 +221,7 @@ func targetClass(v string) string {
 	return ""
 }
 
-func htmlSiteFor(e *Entry, wd *words, anchor string, imgs *imager) htmlSite {
+func htmlSiteFor(e *results.Entry, wd *words, anchor string, imgs *imager) htmlSite {
 	s := htmlSite{
 		W: wd, Anchor: anchor, Site: Clean(e.Site), Device: wd.device(e.Device.Name),
 		Viewport: fmt.Sprintf("%d×%d", e.Device.Width, e.Device.Height),
@@ -286,7 +291,7 @@ func htmlSiteFor(e *Entry, wd *words, anchor string, imgs *imager) htmlSite {
 			continue
 		}
 		hv := htmlVerdictFor(e, v, wd, imgs)
-		if inForce(v) {
+		if results.InForce(v) {
 			s.Problems = append(s.Problems, hv)
 		} else {
 			s.Reference = append(s.Reference, hv)
@@ -309,7 +314,7 @@ func htmlSiteFor(e *Entry, wd *words, anchor string, imgs *imager) htmlSite {
 
 // htmlScreensFor lists the screens between the cancel control and the done state with their options, each
 // headed by the step that read it (numbered as the path shows it), its line and how many options it has.
-func htmlScreensFor(e *Entry, wd *words) []htmlScreen {
+func htmlScreensFor(e *results.Entry, wd *words) []htmlScreen {
 	var out []htmlScreen
 	for _, sc := range e.PathScreens {
 		n := sc.StepIndex + 1
@@ -333,7 +338,7 @@ func htmlScreensFor(e *Entry, wd *words) []htmlScreen {
 }
 
 // pathNumber is a step's number in the path as the report shows it (login steps are not numbered).
-func pathNumber(e *Entry, st *metrics.Step) int {
+func pathNumber(e *results.Entry, st *metrics.Step) int {
 	n := 0
 	for i := range e.Steps {
 		if e.Steps[i].Phase == "login" {
@@ -359,7 +364,7 @@ func htmlStepFor(st metrics.Step, wd *words, imgs *imager) htmlStep {
 	return hs
 }
 
-func controlKVs(c *metrics.Control, e *Entry, wd *words) []htmlKV {
+func controlKVs(c *metrics.Control, e *results.Entry, wd *words) []htmlKV {
 	kvs := []htmlKV{
 		{Key: wd.Label, Value: Clean(c.Label)},
 		{Key: wd.Size, Value: fmt.Sprintf("%s CSS px (%s %d×%d)", boxText(c), wd.Viewport, e.Device.Width, e.Device.Height)},
@@ -408,7 +413,7 @@ func subscribeKVs(sub *metrics.Subscribe, wd *words) []htmlKV {
 	return kvs
 }
 
-func htmlVerdictFor(e *Entry, v *rules.Verdict, wd *words, imgs *imager) htmlVerdict {
+func htmlVerdictFor(e *results.Entry, v *rules.Verdict, wd *words, imgs *imager) htmlVerdict {
 	hv := htmlVerdict{
 		RuleID: Clean(v.RuleID), Title: Clean(v.Title), Pack: Clean(v.Pack), Severity: Clean(string(v.Severity)),
 		Outcome: string(v.Outcome), Measured: measuredText(v, wd), Citation: Clean(v.Citation),

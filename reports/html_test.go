@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // TestHTMLInChromium opens the report in real headless Chromium: no console message at error level, no
@@ -142,7 +143,7 @@ func mustAbs(t *testing.T, p string) string {
 // step that read it as the path numbers it; a site's labels are escaped text, and a cut list says so.
 func TestHTMLListsPathScreens(t *testing.T) {
 	doc := loadFixture(t)
-	var hostile *Entry
+	var hostile *results.Entry
 	for i := range doc.Results {
 		if doc.Results[i].ScenarioID == "hostile" {
 			hostile = &doc.Results[i]

@@ -7,6 +7,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+
+	"github.com/cancelpath/cancelpath/internal/atomicfile"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // maxSinglePageResults: a report of more results than this, written into a folder, is an index page (the
@@ -29,10 +32,10 @@ type htmlSitePage struct {
 	file      string // its file name under sitesDir
 }
 
-// writeHTMLFolder writes the HTML report into outDir and returns the path of report.html. Screenshots under
+// WriteFolder writes the HTML report into outDir and returns the path of report.html. Screenshots under
 // opt.BaseDir are shown as thumbnails written under thumbs/ and linked to the full images. Past
 // maxSinglePageResults results, report.html is the index of one page per site under sites/.
-func writeHTMLFolder(outDir string, doc *Document, opt Options) (string, error) {
+func (htmlRenderer) WriteFolder(outDir string, doc *results.Document, opt Options) (string, error) {
 	if doc == nil {
 		return "", errors.New("no document")
 	}
@@ -53,7 +56,7 @@ func writeHTMLFolder(outDir string, doc *Document, opt Options) (string, error) 
 	defer imgs.close()
 
 	data := newHTMLReport(doc, wd)
-	entries := ranked(doc)
+	entries := results.Ranked(doc)
 	var pages []*htmlSitePage
 	if len(entries) > maxSinglePageResults {
 		pages = buildSitePages(entries, wd, imgs, &data)
@@ -82,7 +85,7 @@ func writeHTMLFolder(outDir string, doc *Document, opt Options) (string, error) 
 		return "", err
 	}
 	name := filepath.Join(outDir, FileName(FormatHTML))
-	if err := writeFileAtomic(name, buf.Bytes()); err != nil {
+	if err := atomicfile.Write(name, buf.Bytes()); err != nil {
 		return "", err
 	}
 	return name, nil
@@ -90,7 +93,7 @@ func writeHTMLFolder(outDir string, doc *Document, opt Options) (string, error) 
 
 // buildSitePages fills in the index's rows, each linking to its run on its site's page, and returns the
 // pages: one per site (scenario), holding its runs on every device in ranking order.
-func buildSitePages(entries []*Entry, wd *words, imgs *imager, index *htmlReport) []*htmlSitePage {
+func buildSitePages(entries []*results.Entry, wd *words, imgs *imager, index *htmlReport) []*htmlSitePage {
 	byKey := map[string]*htmlSitePage{}
 	var pages []*htmlSitePage
 	used := map[string]bool{}
@@ -116,7 +119,7 @@ func buildSitePages(entries []*Entry, wd *words, imgs *imager, index *htmlReport
 }
 
 // siteKey groups a site's runs onto one page: its scenario id (the site's name when there is none).
-func siteKey(e *Entry) string {
+func siteKey(e *results.Entry) string {
 	if e.ScenarioID != "" {
 		return e.ScenarioID
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // copyRun copies the fixture's output folder (results.json and its evidence) to a temporary folder: the
@@ -35,7 +36,7 @@ func copyRun(t *testing.T) string {
 	return dir
 }
 
-func writeHTMLReport(t *testing.T, outDir string, doc *Document, opt Options) string {
+func writeHTMLReport(t *testing.T, outDir string, doc *results.Document, opt Options) string {
 	t.Helper()
 	paths, err := WriteAll(outDir, doc, []Format{FormatHTML}, opt)
 	require.NoError(t, err)
@@ -183,7 +184,7 @@ func TestHTMLThumbnailsAreMadeOnce(t *testing.T) {
 
 // longSweep is the fixture's runs copied into n synthetic results of n/2 sites on two devices each, some
 // with ids that must not become file names as they are.
-func longSweep(t *testing.T, n int) *Document {
+func longSweep(t *testing.T, n int) *results.Document {
 	t.Helper()
 	doc := loadFixture(t)
 	base := doc.Results
@@ -201,7 +202,7 @@ func longSweep(t *testing.T, n int) *Document {
 		e.Overall = float64(100 - i%37)
 		doc.Results = append(doc.Results, e)
 	}
-	RankEntries(doc.Results)
+	results.RankEntries(doc.Results)
 	return doc
 }
 

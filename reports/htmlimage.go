@@ -13,6 +13,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // imager turns evidence paths into image sources for the HTML report. Rendered to a stream, a screenshot
@@ -218,7 +220,7 @@ func relativeURL(rel string) string {
 
 // evidenceDir is the folder of the run's screenshots as a slash path ("evidence/xingchen@mobile"), or "" when
 // it has none.
-func evidenceDir(e *Entry) string {
+func evidenceDir(e *results.Entry) string {
 	shots := []string{}
 	if e.Control != nil {
 		shots = append(shots, e.Control.Screenshot)

@@ -1,125 +1,21 @@
 package reports
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 
-	"github.com/cancelpath/cancelpath/audit/metrics"
-	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/results"
 )
 
-// renderJSON writes the document indented by two spaces, with every list present (never null).
-func renderJSON(w io.Writer, doc *Document) error {
-	js, err := json.MarshalIndent(doc.normalized(), "", "  ")
-	if err != nil {
-		return err
-	}
-	js = append(escapeFormatChars(js), '\n')
-	_, err = w.Write(js)
-	return err
+// jsonRenderer writes results.json: the document itself, as package results persists it.
+type jsonRenderer struct{}
+
+func (jsonRenderer) Render(w io.Writer, doc *results.Document, _ Options) error {
+	return results.WriteJSON(w, doc)
 }
 
-// normalized returns a shallow copy with the schema version filled in and nil lists made empty, so that
-// the JSON has the same shape whatever the engine left unset.
-func (d *Document) normalized() *Document {
-	c := *d
-	if c.SchemaVersion == "" {
-		c.SchemaVersion = SchemaVersion
-	}
-	if c.Packs == nil {
-		c.Packs = []string{}
-	}
-	c.Results = make([]Entry, len(d.Results))
-	for i := range d.Results {
-		c.Results[i] = d.Results[i].normalized()
-	}
-	return &c
-}
+// jsonlRenderer writes results.jsonl: one entry per line, as a sweep streams them.
+type jsonlRenderer struct{}
 
-func (e Entry) normalized() Entry {
-	if e.Jurisdictions == nil {
-		e.Jurisdictions = []string{}
-	}
-	if e.Steps == nil {
-		e.Steps = []metrics.Step{}
-	}
-	if e.Verdicts == nil {
-		e.Verdicts = []rules.Verdict{}
-	}
-	if e.Scores == nil {
-		e.Scores = []rules.Score{}
-	}
-	return e
-}
-
-// ReadDocument reads a results.json written by any 1.x or 2.x version of cancelpath. A 1.x document is
-// upgraded to this version as it is read (upgradeV1). A document of another major schema version is
-// refused rather than misread.
-func ReadDocument(path string) (*Document, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read results: %w", err)
-	}
-	var doc Document
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("%s: not a cancelpath results document: %w", path, err)
-	}
-	if err := checkSchemaVersion(doc.SchemaVersion); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if majorOf(doc.SchemaVersion) == "1" {
-		upgradeV1(&doc)
-	}
-	return &doc, nil
-}
-
-func majorOf(v string) string { m, _, _ := strings.Cut(v, "."); return m }
-
-// checkSchemaVersion accepts any version with this package's major part (minor versions only add fields),
-// and 1.x, which ReadDocument upgrades.
-func checkSchemaVersion(v string) error {
-	if v == "" {
-		return fmt.Errorf("no schema_version: not a cancelpath results document")
-	}
-	if m := majorOf(v); m != majorOf(SchemaVersion) && m != "1" {
-		return fmt.Errorf("schema_version %s is not supported (this cancelpath reads 1.x and %s.x)", v, majorOf(SchemaVersion))
-	}
-	return nil
-}
-
-// Load reads results from a results.json document or a results.jsonl stream (by the .jsonl extension). A
-// stream has no document header, so its tool and times stay empty and its ranks are computed here.
-func Load(path string) (*Document, error) {
-	if !strings.EqualFold(filepath.Ext(path), ".jsonl") {
-		return ReadDocument(path)
-	}
-	entries, err := ReadJSONL(path)
-	if err != nil {
-		return nil, err
-	}
-	doc := &Document{SchemaVersion: SchemaVersion, Results: latestPerKey(entries)}
-	RankEntries(doc.Results)
-	doc.Packs = packsOf(doc.Results)
-	return doc, nil
-}
-
-// packsOf lists the packs scored in entries, in first-seen order.
-func packsOf(entries []Entry) []string {
-	var packs []string
-	seen := map[string]bool{}
-	for _, e := range entries {
-		for _, s := range e.Scores {
-			if !seen[s.Pack] {
-				seen[s.Pack] = true
-				packs = append(packs, s.Pack)
-			}
-		}
-	}
-	return packs
+func (jsonlRenderer) Render(w io.Writer, doc *results.Document, _ Options) error {
+	return results.WriteJSONL(w, doc)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // JUnit XML as CI systems read it (the Jenkins/Surefire dialect that GitHub, GitLab and Azure accept): a
@@ -70,7 +71,10 @@ type junitSkipped struct {
 	Message string `xml:"message,attr"`
 }
 
-func renderJUnit(w io.Writer, doc *Document) error {
+// junitRenderer writes junit.xml: a test suite per scenario × device, a test case per rule.
+type junitRenderer struct{}
+
+func (junitRenderer) Render(w io.Writer, doc *results.Document, _ Options) error {
 	out := junitSuites{Name: "cancelpath"}
 	var total int64
 	for i := range doc.Results {
@@ -96,7 +100,7 @@ func renderJUnit(w io.Writer, doc *Document) error {
 	return err
 }
 
-func junitSuiteFor(e *Entry) junitSuite {
+func junitSuiteFor(e *results.Entry) junitSuite {
 	key := Clean(e.Key())
 	s := junitSuite{
 		Name:      fmt.Sprintf("%s (%s)", Clean(e.Site), key),
@@ -132,7 +136,7 @@ func junitSuiteFor(e *Entry) junitSuite {
 }
 
 // junitRunCase reports the run itself: did the path lead to the control and on to done?
-func junitRunCase(e *Entry, key string) junitCase {
+func junitRunCase(e *results.Entry, key string) junitCase {
 	c := junitCase{Classname: key + ".run", Name: "cancel path walked to the done state", Time: seconds(e.DurationMS), File: Clean(e.File)}
 	if e.FailedStep != nil {
 		c.Line = e.FailedStep.Line
@@ -164,7 +168,7 @@ func junitRunCase(e *Entry, key string) junitCase {
 	return c
 }
 
-func junitVerdictCase(e *Entry, v *rules.Verdict, key string) junitCase {
+func junitVerdictCase(e *results.Entry, v *rules.Verdict, key string) junitCase {
 	c := junitCase{
 		Classname: key + "." + Clean(v.Pack),
 		Name:      Clean(v.RuleID) + ": " + Clean(v.Title),
@@ -178,7 +182,7 @@ func junitVerdictCase(e *Entry, v *rules.Verdict, key string) junitCase {
 	summary := verdictSummary(v)
 	switch v.Outcome {
 	case rules.Fail:
-		if !inForce(v) {
+		if !results.InForce(v) {
 			c.Skipped = &junitSkipped{Message: "rule not in force (" + Clean(v.StatusNote) + "); would fail: " + summary}
 			break
 		}
@@ -195,13 +199,8 @@ func junitVerdictCase(e *Entry, v *rules.Verdict, key string) junitCase {
 	return c
 }
 
-// inForce tells whether a verdict's rule was in force; verdicts written before rule statuses existed were.
-func inForce(v *rules.Verdict) bool {
-	return v.RuleStatus == "" || v.RuleStatus == rules.StatusInForce
-}
-
 // verdictLine is the scenario file line of the step a verdict points at, or 0.
-func verdictLine(e *Entry, v *rules.Verdict) int {
+func verdictLine(e *results.Entry, v *rules.Verdict) int {
 	if v.StepLine > 0 {
 		return v.StepLine
 	}

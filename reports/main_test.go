@@ -12,6 +12,8 @@ import (
 	"github.com/go-rod/rod/lib/launcher/flags"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -79,9 +81,9 @@ func TestMain(m *testing.M) {
 }
 
 // loadFixture reads the fixture document; each call returns a fresh copy that a test may change.
-func loadFixture(t *testing.T) *Document {
+func loadFixture(t *testing.T) *results.Document {
 	t.Helper()
-	doc, err := ReadDocument(fixturePath)
+	doc, err := results.ReadDocument(fixturePath)
 	require.NoError(t, err)
 	return doc
 }

@@ -7,11 +7,14 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/results"
 )
 
-// renderMarkdown writes a rating table and the findings under it, ready to paste into a report or a pull
+// markdownRenderer writes a rating table and the findings under it, ready to paste into a report or a pull
 // request comment (GitHub-flavoured Markdown).
-func renderMarkdown(w io.Writer, doc *Document, opt Options) error {
+type markdownRenderer struct{}
+
+func (markdownRenderer) Render(w io.Writer, doc *results.Document, opt Options) error {
 	wd, err := lookupWords(opt.Lang)
 	if err != nil {
 		return err
@@ -29,7 +32,7 @@ func renderMarkdown(w io.Writer, doc *Document, opt Options) error {
 	align := []string{"--:", "---", "---", "--:", "--:", "--:", "--:", "--:", "---", "---", "--:", ":-:"}
 	mdRow(&b, head)
 	b.WriteString("|" + strings.Join(align, "|") + "|\n")
-	for _, e := range ranked(doc) {
+	for _, e := range results.Ranked(doc) {
 		cells := tableRow(e, wd)
 		row := make([]string, len(cells))
 		for i, c := range cells {
@@ -57,10 +60,10 @@ func mdRow(b *strings.Builder, cells []string) {
 	b.WriteString("|" + strings.Join(esc, "|") + "|\n")
 }
 
-func writeMarkdownFindings(b *strings.Builder, doc *Document, wd *words) {
+func writeMarkdownFindings(b *strings.Builder, doc *results.Document, wd *words) {
 	fmt.Fprintf(b, "### %s\n\n", mdEscape(wd.Findings))
 	any := false
-	for _, e := range ranked(doc) {
+	for _, e := range results.Ranked(doc) {
 		probs := append(problems(e), notInForce(e)...)
 		if e.Status == metrics.StatusOK && len(probs) == 0 {
 			continue
@@ -84,7 +87,7 @@ func writeMarkdownFindings(b *strings.Builder, doc *Document, wd *words) {
 			}
 			// The rule's legal status on the run's date: what applied, for a reader years later.
 			switch note := Clean(v.StatusNote); {
-			case !inForce(&v):
+			case !results.InForce(&v):
 				fmt.Fprintf(b, " (%s: %s)", mdEscape(wd.NotInForce), mdEscape(note))
 			case note != "":
 				fmt.Fprintf(b, " (%s: %s)", mdEscape(wd.LegalStatus), mdEscape(note))
@@ -103,7 +106,7 @@ func verdictMark(v *rules.Verdict) string {
 	switch {
 	case v.Outcome != rules.Fail:
 		return "❔"
-	case !inForce(v):
+	case !results.InForce(v):
 		return "⚪"
 	}
 	return "❌"
@@ -134,7 +137,7 @@ func mdEscape(s string) string {
 }
 
 // generatedLine says which tool made the document, from how many runs, when.
-func generatedLine(doc *Document, wd *words) string {
+func generatedLine(doc *results.Document, wd *words) string {
 	return fmt.Sprintf(wd.Generated, Clean(doc.Tool.Name), Clean(doc.Tool.Version), len(doc.Results),
 		rfc3339Seconds(doc.StartedAt), rfc3339Seconds(doc.FinishedAt))
 }

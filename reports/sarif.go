@@ -12,6 +12,8 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/internal/jsonesc"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // SARIF 2.1.0 for code-scanning UIs. Each rule that produced a verdict becomes a reporting descriptor whose
@@ -23,7 +25,10 @@ import (
 
 const sarifInfoURI = "https://github.com/cancelpath/cancelpath"
 
-func renderSARIF(w io.Writer, doc *Document) error {
+// sarifRenderer writes results.sarif, as described above.
+type sarifRenderer struct{}
+
+func (sarifRenderer) Render(w io.Writer, doc *results.Document, _ Options) error {
 	report, err := sarif.New(sarif.Version210)
 	if err != nil {
 		return err
@@ -75,11 +80,11 @@ func renderSARIF(w io.Writer, doc *Document) error {
 	if err := report.PrettyWrite(&buf); err != nil {
 		return err
 	}
-	_, err = w.Write(append(escapeFormatChars(bytes.TrimRight(buf.Bytes(), "\n")), '\n'))
+	_, err = w.Write(append(jsonesc.Escape(bytes.TrimRight(buf.Bytes(), "\n")), '\n'))
 	return err
 }
 
-func toolName(doc *Document) string {
+func toolName(doc *results.Document) string {
 	return nonEmpty(Clean(doc.Tool.Name), "cancelpath")
 }
 
@@ -188,7 +193,7 @@ func ruleHelpMarkdown(v *rules.Verdict) string {
 // sarifLevel maps a verdict to a SARIF level: failures by severity; a rule not in force, an unmeasurable
 // check and info findings are notes or warnings, so that code scanning does not block on them.
 func sarifLevel(v *rules.Verdict) string {
-	if !inForce(v) {
+	if !results.InForce(v) {
 		return "note"
 	}
 	level := "warning"
@@ -204,12 +209,12 @@ func sarifLevel(v *rules.Verdict) string {
 	return level
 }
 
-func sarifResult(e *Entry, v *rules.Verdict, index int) *sarif.Result {
+func sarifResult(e *results.Entry, v *rules.Verdict, index int) *sarif.Result {
 	msg := fmt.Sprintf("%s (%s): %s", Clean(e.Site), Clean(e.Key()), verdictSummary(v))
 	if v.Outcome == rules.CouldNotMeasure {
 		msg = fmt.Sprintf("%s (%s): could not measure: %s", Clean(e.Site), Clean(e.Key()), verdictSummary(v))
 	}
-	if !inForce(v) {
+	if !results.InForce(v) {
 		msg += " [rule not in force: " + Clean(v.StatusNote) + "]"
 	} else if n := Clean(v.StatusNote); n != "" {
 		msg += " [legal status: " + n + "]"
@@ -277,7 +282,7 @@ func runLevel(s metrics.Status) string {
 }
 
 // runMessage is "site (key): status: what it means — reason".
-func runMessage(e *Entry) string {
+func runMessage(e *results.Entry) string {
 	msg := fmt.Sprintf("%s (%s): %s", Clean(e.Site), Clean(e.Key()), Clean(string(e.Status)))
 	if m := english().statusMeaning(e.Status); m != "" {
 		msg += ": " + m
@@ -289,7 +294,7 @@ func runMessage(e *Entry) string {
 }
 
 // runLocation is the failed step's line in the scenario file, else line 1.
-func runLocation(e *Entry) *sarif.Location {
+func runLocation(e *results.Entry) *sarif.Location {
 	line := 1
 	if e.FailedStep != nil && e.FailedStep.Line > 0 {
 		line = e.FailedStep.Line
@@ -299,7 +304,7 @@ func runLocation(e *Entry) *sarif.Location {
 		WithRegion(sarif.NewRegion().WithStartLine(line)))
 }
 
-func sarifRunResult(e *Entry, index int) *sarif.Result {
+func sarifRunResult(e *results.Entry, index int) *sarif.Result {
 	r := sarif.NewRuleResult(runRuleID).
 		WithRuleIndex(index).
 		WithLevel(runLevel(e.Status)).
@@ -316,7 +321,7 @@ func sarifRunResult(e *Entry, index int) *sarif.Result {
 }
 
 // sarifNotCarriedOut reports a run that measured nothing: a problem of the audit, not a finding on the site.
-func sarifNotCarriedOut(e *Entry) *sarif.Notification {
+func sarifNotCarriedOut(e *results.Entry) *sarif.Notification {
 	n := sarif.NewNotification().
 		WithLevel("error").
 		WithTextMessage(runMessage(e)).

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"html/template"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,10 +13,11 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // statusDoc is a document of two runs: one ok, one that ended with status s.
-func statusDoc(s metrics.Status) *Document {
+func statusDoc(s metrics.Status) *results.Document {
 	base := metrics.Result{
 		ScenarioID: "good", Site: "好站", File: "scenarios/good.yaml", Device: metrics.Device{Name: "desktop"},
 		Status: metrics.StatusOK, StartedAt: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC), Attempts: 1,
@@ -30,12 +29,12 @@ func statusDoc(s metrics.Status) *Document {
 		other.FailedStep = &metrics.StepRef{Phase: "cancel", Index: 1, Line: 17}
 	}
 	score := []rules.Score{{Pack: "cn", Score: 40, Grade: "F", Counted: true, Weight: 10}}
-	doc := &Document{SchemaVersion: SchemaVersion, Tool: Tool{Name: "cancelpath", Version: "test"}, Packs: []string{"cn"},
-		Results: []Entry{
+	doc := &results.Document{SchemaVersion: results.SchemaVersion, Tool: results.Tool{Name: "cancelpath", Version: "test"}, Packs: []string{"cn"},
+		Results: []results.Entry{
 			{Result: base, Scores: score, Overall: 90, Grade: "A"},
 			{Result: other, Scores: score, Overall: 40, Grade: "F"},
 		}}
-	RankEntries(doc.Results)
+	results.RankEntries(doc.Results)
 	return doc
 }
 
@@ -162,14 +161,14 @@ func TestC1ControlsInEveryFormat(t *testing.T) {
 				switch f {
 				case FormatJSON, FormatJSONL:
 					assert.Contains(t, out, `退\u009b2J订\u009b31m\u0085\u0090x\u009c\u0080`)
-					var back Document
+					var back results.Document
 					if f == FormatJSON {
 						require.NoError(t, json.Unmarshal(buf.Bytes(), &back))
 					} else {
 						line := strings.Split(strings.TrimSpace(out), "\n")[1]
-						var e Entry
+						var e results.Entry
 						require.NoError(t, json.Unmarshal([]byte(line), &e))
-						back.Results = []Entry{e}
+						back.Results = []results.Entry{e}
 					}
 					assert.Equal(t, c1, entry(t, &back, "other@desktop").Control.Label, "lossless")
 				case FormatCSV, FormatHTML:
@@ -182,45 +181,4 @@ func TestC1ControlsInEveryFormat(t *testing.T) {
 			})
 		}
 	}
-}
-
-// A results document of schema 1.x is read: not_found becomes no_control, with a note that says why the two
-// are not the same.
-func TestReadV1Document(t *testing.T) {
-	data, err := os.ReadFile(fixturePath)
-	require.NoError(t, err)
-	v1 := strings.Replace(string(data), `"schema_version": "2.0"`, `"schema_version": "1.0"`, 1)
-	v1 = strings.Replace(v1, `"status": "no_control"`, `"status": "not_found"`, 1)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "results.json")
-	require.NoError(t, os.WriteFile(path, []byte(v1), 0o644))
-
-	doc, err := ReadDocument(path)
-	require.NoError(t, err)
-	assert.Equal(t, SchemaVersion, doc.SchemaVersion, "upgraded: what is written back is 2.0")
-	e := entry(t, doc, "yueying@desktop")
-	assert.Equal(t, metrics.StatusNoControl, e.Status)
-	assert.Equal(t, []string{noteNotFoundV1}, e.Notes)
-	assert.Equal(t, metrics.StatusSiteError, entry(t, doc, "jiguang@mobile").Status, "other statuses kept")
-
-	// A 1.x stream has no version of its own: not_found is mapped wherever it is read.
-	var buf bytes.Buffer
-	require.NoError(t, renderJSONL(&buf, loadFixture(t)))
-	stream := filepath.Join(dir, "results.jsonl")
-	require.NoError(t, os.WriteFile(stream, bytes.Replace(buf.Bytes(), []byte(`"status":"no_control"`), []byte(`"status":"not_found"`), 1), 0o644))
-	entries, err := ReadJSONL(stream)
-	require.NoError(t, err)
-	for _, e := range entries {
-		assert.NotEqual(t, statusNotFoundV1, e.Status)
-	}
-	loaded, err := Load(stream)
-	require.NoError(t, err)
-	assert.Equal(t, []string{noteNotFoundV1}, entry(t, loaded, "yueying@desktop").Notes)
-
-	// Rendered again, the document is a 2.0 document and says what was mapped.
-	buf.Reset()
-	require.NoError(t, Render(&buf, doc, FormatJSON, Options{}))
-	assert.Contains(t, buf.String(), `"schema_version": "2.0"`)
-	assert.NotContains(t, buf.String(), `"not_found"`)
-	assert.Contains(t, buf.String(), "schema 1.x status not_found read as no_control")
 }

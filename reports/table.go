@@ -11,6 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // Terminal table layout: columns are separated by padding only, so that twelve columns and a useful site
@@ -41,6 +42,7 @@ const (
 	colInter
 	colControl
 	colTarget
+	colTerms
 	colEffect
 	colScore
 	colGrade
@@ -52,17 +54,20 @@ type tableCell struct {
 	color string // ANSI colour when Options.Color, else ignored
 }
 
-func renderTable(w io.Writer, doc *Document, opt Options) error {
+// tableRenderer writes the rating table for a terminal.
+type tableRenderer struct{}
+
+func (tableRenderer) Render(w io.Writer, doc *results.Document, opt Options) error {
 	wd, err := lookupWords(opt.Lang)
 	if err != nil {
 		return err
 	}
 	header := []string{wd.Rank, wd.Site, wd.Device, wd.ClicksShort, wd.LevelsShort, wd.HoversShort,
-		wd.InterstitialsShort, wd.Control, wd.Target, wd.Effect, wd.Score, wd.Grade}
+		wd.InterstitialsShort, wd.Control, wd.Target, wd.TermsShort, wd.Effect, wd.Score, wd.Grade}
 	header[colControl] = shortControlHeader(wd)
 	header[colTarget] = wd.TargetShort
 	header[colRank] = "#"
-	entries := ranked(doc)
+	entries := results.Ranked(doc)
 	rows := make([][]tableCell, len(entries))
 	for i, e := range entries {
 		rows[i] = tableRow(e, wd)
@@ -83,7 +88,9 @@ func renderTable(w io.Writer, doc *Document, opt Options) error {
 			rest -= wc
 		}
 	}
-	widths[colSite] = max(min(widths[colSite], rest), minSiteCols)
+	// The site column gives way first on a narrow terminal: down to minSiteCols, then, rather than break the
+	// width, to the header's own width.
+	widths[colSite] = max(min(widths[colSite], rest), min(minSiteCols, max(rest, displayWidth(header[colSite]))))
 
 	var buf bytes.Buffer
 	table := NewPlainTable(&buf,
@@ -140,7 +147,7 @@ func columnAligns() []tw.Align {
 	return a
 }
 
-func tableRow(e *Entry, wd *words) []tableCell {
+func tableRow(e *results.Entry, wd *words) []tableCell {
 	r := make([]tableCell, numCols)
 	dash := func(s string) string {
 		if s == "" {
@@ -179,6 +186,10 @@ func tableRow(e *Entry, wd *words) []tableCell {
 			r[colControl].color = ansiYellow
 		}
 	}
+	r[colTerms] = tableCell{text: wd.termsPlace(e.Subscribe)}
+	if r[colTerms].text == wd.TermsFar || r[colTerms].text == wd.TermsNone {
+		r[colTerms].color = ansiRed
+	}
 	r[colEffect] = tableCell{text: wd.effect(e.Effect)}
 	if e.Effect != nil && !e.Effect.Passed {
 		r[colEffect].color = ansiRed
@@ -201,7 +212,7 @@ func gradeColor(g string) string {
 }
 
 // writeTableNotes explains the rows that did not run to the end, then the abbreviations.
-func writeTableNotes(w io.Writer, entries []*Entry, wd *words, opt Options) error {
+func writeTableNotes(w io.Writer, entries []*results.Entry, wd *words, opt Options) error {
 	var b strings.Builder
 	width := opt.width()
 	for _, e := range entries {
@@ -236,7 +247,7 @@ func writeTableNotes(w io.Writer, entries []*Entry, wd *words, opt Options) erro
 // maxNoteLines bounds one result's note under the table.
 const maxNoteLines = 4
 
-func rankText(e *Entry, wd *words) string {
+func rankText(e *results.Entry, wd *words) string {
 	if e.Rank > 0 {
 		return strconv.Itoa(e.Rank)
 	}

@@ -36,6 +36,7 @@ type words struct {
 	ConfirmHeading, Offer, SubscribeHeading       string
 	Prechecked, Disclosure, ClicksToSubscribe     string
 	NoTermsFound, DisclosurePlace                 string
+	TermsShort, TermsNear, TermsFar, TermsNone    string
 	// placeFormat: distance in px, "on one screen with the button" or not, "in its block" or not, size ratio.
 	placeFormat, onScreen, offScreen, inBlock, outBlock string
 	FailedRules, Rule, Measured, Threshold              string
@@ -73,10 +74,13 @@ func english() *words {
 		Hovers: "Hovers", Interstitials: "Screens after cancel", Control: "Cancel control (W×H px)",
 		Target: "Target size", Effect: "Effect", Score: "Score", Grade: "Grade",
 		ClicksShort: "Clk", LevelsShort: "Lvl", HoversShort: "Hov", InterstitialsShort: "Int",
+		TermsShort: "Trm", TermsNear: "near", TermsFar: "far", TermsNone: "none",
 		Legend: "Clk: clicks from the logged-in landing page to the cancel control. Lvl: menu levels on the way. " +
 			"Hov: hovers needed (touch screens cannot hover). Int: screens between the cancel control and done " +
 			"(retention offers, surveys). Control: the cancel control's size in CSS px. Target: WCAG 2.5.8 target " +
-			"size (24×24 px; spacing = smaller, but passes by spacing; inline = a link in a sentence, exempt). Effect: auto-renewal really off afterwards.",
+			"size (24×24 px; spacing = smaller, but passes by spacing; inline = a link in a sentence, exempt). Trm: the " +
+			"renewal terms nearest to the subscribe button are on one screen with it (near), not (far), or were not found " +
+			"(none). Effect: auto-renewal really off afterwards.",
 		Status: "Status", StatusOK: "ok", StatusNoControl: "no control", StatusBlocked: "blocked", StatusFailed: "failed",
 		StatusOutOfReach: "out of reach", StatusSiteError: "site error", StatusError: "tool error",
 		StatusMeanings: map[metrics.Status]string{
@@ -142,9 +146,11 @@ func chinese() *words {
 		Hovers: "悬停", Interstitials: "取消后页面", Control: "取消控件（宽×高 像素）",
 		Target: "点击区域", Effect: "生效", Score: "得分", Grade: "等级",
 		ClicksShort: "点击", LevelsShort: "层级", HoversShort: "悬停", InterstitialsShort: "挽留",
+		TermsShort: "条款", TermsNear: "同屏", TermsFar: "远离", TermsNone: "没有",
 		Legend: "点击：从登录后首页到取消控件的点击次数。层级：途经的菜单层级。悬停：需要的鼠标悬停（触屏无法悬停）。" +
 			"挽留：点击取消控件后到完成前的页面（挽留优惠、问卷）。控件：取消控件的尺寸（CSS 像素）。" +
-			"区域：WCAG 2.5.8 目标尺寸（24×24 像素；间距＝较小但间距达标；行内＝句中链接）。生效：之后自动续费确已关闭。",
+			"区域：WCAG 2.5.8 目标尺寸（24×24 像素；间距＝较小但间距达标；行内＝句中链接）。" +
+			"条款：离订阅按钮最近的续费条款与按钮同屏（同屏）、不同屏（远离）或没有找到（没有）。生效：之后自动续费确已关闭。",
 		Status: "状态", StatusOK: "正常", StatusNoControl: "无取消控件", StatusBlocked: "控件受阻", StatusFailed: "步骤失败",
 		StatusOutOfReach: "无法查看", StatusSiteError: "网站出错", StatusError: "工具出错",
 		StatusMeanings: map[metrics.Status]string{
@@ -270,6 +276,21 @@ func (w *words) targetSize(v string) string {
 }
 
 // effect names the effect check's result.
+// termsPlace is the table's word for where the renewal terms are: "-" when they were not looked for.
+func (w *words) termsPlace(s *metrics.Subscribe) string {
+	switch {
+	case s == nil || s.DisclosureFound == nil:
+		return "-"
+	case !*s.DisclosureFound:
+		return w.TermsNone
+	case s.DisclosureInViewWithButton == nil:
+		return "-"
+	case *s.DisclosureInViewWithButton:
+		return w.TermsNear
+	}
+	return w.TermsFar
+}
+
 func (w *words) effect(e *metrics.Effect) string {
 	switch {
 	case e == nil:

@@ -1,37 +1,33 @@
 package explore
 
 import (
-	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
-	"io"
-	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	yaml "go.yaml.in/yaml/v3"
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
 )
 
 //go:embed lexicon.yaml
 var bundledLexicon []byte
 
 // Lexicon holds the terms explore classifies controls by (see lexicon.yaml for what each list means).
-// Terms are stored normalised (see normalize).
+// Terms are stored normalised (see normalize). A lexicon file's keys are lexiconKeys, one per list, in the
+// order of the fields.
 type Lexicon struct {
-	Cancel    []string `yaml:"cancel"`
-	NotCancel []string `yaml:"not_cancel"`
-	Toggles   []string `yaml:"toggles"`
-	Deny      []string `yaml:"deny"`
-	DenyHref  []string `yaml:"deny_href"`
-	Hints     []string `yaml:"hints"`
-	Flow      []string `yaml:"flow"`
-	Confirm   []string `yaml:"confirm"`
-	Cancelled []string `yaml:"cancelled"`
-	Signpost  []string `yaml:"signpost"`
+	Cancel    []string
+	NotCancel []string
+	Toggles   []string
+	Deny      []string
+	DenyHref  []string
+	Hints     []string
+	Flow      []string
+	Confirm   []string
+	Cancelled []string
+	Signpost  []string
 }
 
 // maxLexiconSize bounds a user's lexicon file; a real one is a few kilobytes.
@@ -47,15 +43,15 @@ func DefaultLexicon() (*Lexicon, error) {
 }
 
 // LoadLexicon returns the bundled lexicon extended by the terms of each file, in order. A file is strict
-// YAML: an unknown key, a value that is not a list of strings or an empty term is an error naming the file
-// and the line.
+// YAML: an unknown key, a value that is not a list of strings or an empty term is an error naming the file,
+// the line and the key, and every problem of a file is reported at once. An empty file adds nothing.
 func LoadLexicon(files ...string) (*Lexicon, error) {
 	l, err := DefaultLexicon()
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range files {
-		data, err := readLimited(f, maxLexiconSize)
+		data, err := yamlfile.ReadFile(f, maxLexiconSize)
 		if err != nil {
 			return nil, fmt.Errorf("lexicon %s: %w", f, err)
 		}
@@ -68,80 +64,47 @@ func LoadLexicon(files ...string) (*Lexicon, error) {
 	return l, nil
 }
 
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = f.Close() }() // read only: nothing to lose
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("more than %d bytes: refusing to read it", limit)
-	}
-	return data, nil
-}
+// lexiconFormat is what yamlfile.Parse needs to know of a lexicon file.
+var lexiconFormat = yamlfile.Format{Name: "lexicon", MaxSize: maxLexiconSize, AllowEmpty: true}
+
+// lexiconKeys are the keys of a lexicon file, in the order of Lexicon.lists.
+var lexiconKeys = []string{"cancel", "not_cancel", "toggles", "deny", "deny_href", "hints", "flow", "confirm",
+	"cancelled", "signpost"}
 
 // parseLexicon decodes one lexicon document strictly and normalises its terms.
 func parseLexicon(name string, data []byte) (*Lexicon, error) {
 	var l Lexicon
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&l); err != nil {
-		if errors.Is(err, io.EOF) {
-			return &l, nil // an empty file adds nothing
+	root, err := yamlfile.Parse(name, data, lexiconFormat)
+	if err != nil || root == nil {
+		return &l, err // no root: an empty file adds nothing
+	}
+	d := &yamlfile.Decoder{File: name}
+	f, _ := d.Mapping(root, "", "a lexicon", lexiconKeys)
+	for i, list := range l.lists() {
+		key := lexiconKeys[i]
+		v := f[key].Value
+		if v == nil {
+			continue
 		}
-		return nil, fmt.Errorf("lexicon %s: %s", name, describeYAMLError(err))
-	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err == nil {
-		if err := checkTerms(&root); err != nil {
-			return nil, fmt.Errorf("lexicon %s: %w", name, err)
-		}
-	}
-	for _, list := range l.lists() {
-		for i, t := range *list {
-			(*list)[i] = normalize(t)
-		}
-	}
-	return &l, nil
-}
-
-// lexiconKeys names the keys of a lexicon file, for messages.
-const lexiconKeys = "cancel, not_cancel, toggles, deny, deny_href, hints, flow, confirm, cancelled, signpost"
-
-var unknownField = regexp.MustCompile(`^(line \d+): field (\S+) not found in type .*$`)
-
-// describeYAMLError turns yaml.v3's messages into one line per problem, naming the known keys when a key
-// is unknown.
-func describeYAMLError(err error) string {
-	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		return strings.TrimPrefix(err.Error(), "yaml: ")
-	}
-	msgs := make([]string, len(te.Errors))
-	for i, m := range te.Errors {
-		msgs[i] = unknownField.ReplaceAllString(m, "$1: unknown key $2 (the keys are "+lexiconKeys+")")
-	}
-	return strings.Join(msgs, "; ")
-}
-
-// checkTerms reports an empty term with its line (yaml.v3 decodes `- ` as "" without complaint).
-func checkTerms(doc *yaml.Node) error {
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil
-	}
-	m := doc.Content[0]
-	for i := 1; i < len(m.Content); i += 2 {
-		for _, item := range m.Content[i].Content {
-			if item.Kind == yaml.ScalarNode && strings.TrimSpace(item.Value) == "" {
-				return fmt.Errorf("line %d: empty term in %s", item.Line, m.Content[i-1].Value)
+		items, _ := d.List(v, key)
+		for j, item := range items {
+			if item == nil {
+				continue
+			}
+			t, _, ok := d.String(item, yamlfile.Index(key, j))
+			switch {
+			case !ok:
+			case normalize(t) == "":
+				d.Errorf(item, yamlfile.Index(key, j), "must not be empty")
+			default:
+				*list = append(*list, normalize(t))
 			}
 		}
 	}
-	return nil
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	return &l, nil
 }
 
 func (l *Lexicon) lists() []*[]string {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
 )
 
 func TestLexiconMatching(t *testing.T) {
@@ -93,9 +95,9 @@ func TestLoadLexicon(t *testing.T) {
 	assert.True(t, ok, "the bundled terms stay")
 
 	for file, want := range map[string]string{
-		"unknown-key.yaml": "lexicon testdata/lexicon/unknown-key.yaml: line 3: unknown key denied (the keys are cancel,",
-		"wrong-type.yaml":  "lexicon testdata/lexicon/wrong-type.yaml: line 3: cannot unmarshal !!str `auf wie...` into []string",
-		"empty-term.yaml":  "lexicon testdata/lexicon/empty-term.yaml: line 3: empty term in deny",
+		"unknown-key.yaml": `testdata/lexicon/unknown-key.yaml:3:1: denied: unknown key "denied" in a lexicon: expected one of cancel, not_cancel,`,
+		"wrong-type.yaml":  "testdata/lexicon/wrong-type.yaml:3:7: deny: must be a list, got a string (write [auf wiedersehen])",
+		"empty-term.yaml":  "testdata/lexicon/empty-term.yaml:3:4: deny[1]: is empty: give a value or remove the item",
 		"missing.yaml":     "lexicon testdata/lexicon/missing.yaml: open testdata/lexicon/missing.yaml: no such file or directory",
 	} {
 		t.Run(file, func(t *testing.T) {
@@ -103,6 +105,46 @@ func TestLoadLexicon(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), want)
 		})
+	}
+}
+
+// A lexicon file is read by the same strict layer as scenarios and rule packs: every problem at once, in
+// the same words, aliases within a budget, one document per file.
+func TestParseLexiconProblems(t *testing.T) {
+	_, err := parseLexicon("x.yaml", []byte("cancel: [stop, '  ', [a]]\ndeny: {a: b}\ncancle: [x]\ncancel: [y]\n"))
+	require.Error(t, err)
+	assert.Equal(t, `x.yaml:1:16: cancel[1]: must not be empty
+x.yaml:1:22: cancel[2]: must be a string, got a list
+x.yaml:2:7: deny: must be a list, got a mapping
+x.yaml:3:1: cancle: unknown key "cancle" in a lexicon: did you mean "cancel"?
+x.yaml:4:1: cancel: duplicate key (first at line 1)`, err.Error())
+
+	l, err := parseLexicon("x.yaml", []byte("cancel: &c [Stop  Membership]\nflow: *c\n"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"stop membership"}, l.Flow, "an alias reuses a list")
+
+	_, err = parseLexicon("many.yaml", []byte("hints: [&t x"+strings.Repeat(", *t", yamlfile.MaxAliases+1)+"]\n"))
+	require.Error(t, err)
+	assert.Equal(t, "many.yaml:1:4015: hints[1001]: more than 1000 aliases: refusing a file that expands this much", err.Error())
+
+	for src, want := range map[string]string{
+		"":                    "",
+		"# only a comment\n":  "",
+		"---\n":               "",
+		"cancel: [a]\n---\n":  "x.yaml:2:1: a second YAML document starts here: one lexicon per file",
+		"- cancel\n":          "x.yaml:1:1: a lexicon must be a mapping, got a list",
+		"<<: {cancel: [a]}\n": "x.yaml:1:1: <<: merge keys (<<) are not supported",
+		"cancel:\n\t- a\n":    "a tab indents this line, and YAML indentation must be spaces",
+		"cancel: [\xff]\n":    "x.yaml:1:10: invalid UTF-8 (byte 0xFF)",
+	} {
+		l, err := parseLexicon("x.yaml", []byte(src))
+		if want == "" {
+			require.NoError(t, err, "%q", src)
+			assert.Empty(t, l.Cancel, "an empty file adds nothing")
+			continue
+		}
+		require.Error(t, err, "%q", src)
+		assert.Contains(t, err.Error(), want, "%q", src)
 	}
 }
 

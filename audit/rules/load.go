@@ -1,100 +1,70 @@
 package rules
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"math"
-	"os"
+	"io/fs"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
 )
 
-// PackError is one problem in a pack file, at a line, in a field.
-type PackError struct {
-	File  string
-	Line  int
-	Field string // a path such as rules[2].check.metric
-	Msg   string
-}
-
-func (e *PackError) Error() string {
-	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)
-}
-
-// LoadPackFile reads and validates a user's pack file. Every problem is reported (errors.Join of *PackError),
-// each as file:line: field: message.
-func LoadPackFile(path string) (*Pack, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("rule pack: %w", err)
-	}
-	return ParsePack(data, path)
-}
+// PackError is one problem in a pack file, at a line, in a field (a path such as rules[2].check.metric):
+// the problem type every YAML loader shares.
+type PackError = yamlfile.Problem
 
 // maxPackSize bounds a pack file: the bundled ones are a few KB.
 const maxPackSize = 1 << 20
 
-var yamlErrLine = regexp.MustCompile(`line (\d+)`)
+// packFormat is what yamlfile.Parse needs to know of a pack file.
+var packFormat = yamlfile.Format{Name: "rule pack", Guide: "audit/rules/README.md", MaxSize: maxPackSize}
+
+// LoadPackFile reads and validates a user's pack file. Every problem is reported at once (yamlfile.Problems
+// of *PackError), each as file:line: field: message.
+func LoadPackFile(path string) (*Pack, error) {
+	data, err := yamlfile.ReadFile(path, maxPackSize)
+	if err != nil {
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			return nil, fmt.Errorf("rule pack: %w", err)
+		}
+		return nil, yamlfile.Problems{{File: path, Msg: err.Error()}} // too large, a folder
+	}
+	return ParsePack(data, path)
+}
 
 // ParsePack validates a pack held in memory; name is used in error messages and as the pack's Source.
 func ParsePack(data []byte, name string) (*Pack, error) {
-	if len(data) > maxPackSize {
-		return nil, &PackError{File: name, Line: 1, Field: "(file)", Msg: fmt.Sprintf("file is more than %d bytes", maxPackSize)}
+	root, err := yamlfile.Parse(name, data, packFormat)
+	if err != nil {
+		return nil, withoutColumns(err)
 	}
-	if !utf8.Valid(data) {
-		i := 0
-		for i < len(data) {
-			r, size := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && size == 1 {
-				break
-			}
-			i += size
-		}
-		return nil, &PackError{File: name, Line: 1 + bytes.Count(data[:i], []byte("\n")), Field: "(file)",
-			Msg: "not UTF-8 text (save the file as UTF-8)"}
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line := 1
-		if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
-		}
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = strings.TrimPrefix(msg, fmt.Sprintf("line %d: ", line)) // the position is in the prefix already
-		return nil, &PackError{File: name, Line: line, Field: "(yaml)", Msg: msg}
-	}
-	if len(doc.Content) == 0 {
-		return nil, &PackError{File: name, Line: 1, Field: "(file)", Msg: "empty pack file"}
-	}
-	l := &loader{file: name}
-	p := l.pack(doc.Content[0])
-	if len(l.errs) > 0 {
-		sort.SliceStable(l.errs, func(i, j int) bool { return l.errs[i].Line < l.errs[j].Line })
-		errs := make([]error, len(l.errs))
-		for i, e := range l.errs {
-			errs[i] = e
-		}
-		return nil, errors.Join(errs...)
+	l := &loader{&yamlfile.Decoder{File: name}}
+	p := l.pack(root)
+	if err := l.Err(); err != nil {
+		return nil, withoutColumns(err)
 	}
 	p.Source = name
 	return p, nil
 }
 
-type loader struct {
-	file string
-	errs []*PackError
+// withoutColumns leaves the column out of a pack's problems, which print as FILE:LINE: FIELD: MSG, the form
+// audit/rules/README.md documents (scenarios and lexicons print FILE:LINE:COL). One error type all the same.
+func withoutColumns(err error) error {
+	var list yamlfile.Problems
+	if errors.As(err, &list) {
+		for _, p := range list {
+			p.Column = 0
+		}
+	}
+	return err
 }
 
-func (l *loader) fail(n *yaml.Node, field, format string, a ...any) {
-	l.errs = append(l.errs, &PackError{File: l.file, Line: n.Line, Field: field, Msg: fmt.Sprintf(format, a...)})
-}
+// loader decodes one pack file with the shared strict readers.
+type loader struct{ *yamlfile.Decoder }
 
 // validID tells whether s is lower-case letters and digits, starting with one, plus any of extra.
 func validID(s, extra string) bool {
@@ -117,134 +87,70 @@ func partialDate(s string) bool {
 	return false
 }
 
-// mapping checks that n is a mapping with only known keys, each once, and returns the values by key.
-func (l *loader) mapping(n *yaml.Node, field string, known ...string) map[string]*yaml.Node {
-	if n.Kind != yaml.MappingNode {
-		l.fail(n, field, "must be a mapping, not %s", kindName(n))
-		return nil
-	}
-	out := map[string]*yaml.Node{}
-	keys := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		name := join(field, k.Value)
-		if first, dup := keys[k.Value]; dup {
-			l.fail(k, name, "duplicate key (first at line %d)", first)
-			continue
-		}
-		keys[k.Value] = k.Line
-		if !contains(known, k.Value) {
-			l.fail(k, name, "unknown key%s; valid keys: %s", didYouMean(k.Value, known), strings.Join(known, ", "))
-			continue
-		}
-		out[k.Value] = v
-	}
-	return out
-}
-
-func join(field, key string) string {
-	if field == "" {
-		return key
-	}
-	return field + "." + key
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	if n.Tag == "!!null" {
-		return "empty"
-	}
-	return "a scalar"
-}
-
-// str reads a required or optional non-empty string.
-func (l *loader) str(m map[string]*yaml.Node, parent *yaml.Node, field, key string, required bool) string {
-	n, ok := m[key]
+// str reads the string at key, trimmed: "" when the key is absent (a problem when required) or after a
+// problem.
+func (l *loader) str(m yamlfile.Fields, parent *yaml.Node, field, key string, required bool) string {
+	path := yamlfile.Join(field, key)
+	f, ok := m[key]
 	if !ok {
 		if required {
-			l.fail(parent, join(field, key), "missing (required)")
+			l.Errorf(parent, path, "missing (required)")
 		}
 		return ""
 	}
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		l.fail(n, join(field, key), "must be a string, not %s", kindName(n))
+	if f.Value == nil { // the alias budget is spent: reported
 		return ""
 	}
-	s := strings.TrimSpace(n.Value)
+	s, _, ok := l.String(f.Value, path)
+	if !ok {
+		return ""
+	}
+	s = strings.TrimSpace(s)
 	if s == "" && required {
-		l.fail(n, join(field, key), "must not be empty")
+		l.Errorf(f.Value, path, "must not be empty")
 	}
 	return s
 }
 
-// enum reads a string that must be one of valid; def is used when the key is absent and def is not "".
-func (l *loader) enum(m map[string]*yaml.Node, parent *yaml.Node, field, key, def string, valid []string) string {
-	s := l.str(m, parent, field, key, def == "")
-	if s == "" {
+// enum reads the word at key, one of valid; def is used when the key is absent and def is not "" (else the
+// key is required).
+func (l *loader) enum(m yamlfile.Fields, parent *yaml.Node, field, key, def string, valid []string) string {
+	path := yamlfile.Join(field, key)
+	f, ok := m[key]
+	if !ok {
+		if def == "" {
+			l.Errorf(parent, path, "missing (required)")
+		}
 		return def
 	}
-	if !contains(valid, s) {
-		l.fail(m[key], join(field, key), "%q is not valid%s; valid values: %s", s, didYouMean(s, valid),
-			strings.Join(valid, ", "))
+	if f.Value == nil {
 		return ""
 	}
+	s, _ := l.Enum(f.Value, path, key, valid)
 	return s
 }
 
-// date reads since: a YYYY-MM-DD date (or, for a not-yet-in-force status, also YYYY or YYYY-MM).
-func (l *loader) date(m map[string]*yaml.Node, parent *yaml.Node, field string, st Status) (string, time.Time) {
-	s := l.str(m, parent, field, "since", false)
-	if s == "" {
+// since reads since: a YYYY-MM-DD date (or, for a not-yet-in-force status, also YYYY or YYYY-MM).
+func (l *loader) since(m yamlfile.Fields, parent *yaml.Node, field string, st Status) (string, time.Time) {
+	path := yamlfile.Join(field, "since")
+	f, ok := m["since"]
+	if !ok {
 		if st == StatusAppliesFrom || st == StatusVacated {
-			l.fail(parent, join(field, "since"), "missing (required when the status is %s)", st)
+			l.Errorf(parent, path, "missing (required when the status is %s)", st)
 		}
 		return "", time.Time{}
 	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err == nil {
-		return s, t
+	if f.Value == nil {
+		return "", time.Time{}
 	}
-	if st == StatusNotYetInForce && partialDate(s) {
-		return s, time.Time{}
+	if st == StatusNotYetInForce && f.Value.Kind == yaml.ScalarNode && partialDate(f.Value.Value) {
+		return f.Value.Value, time.Time{}
 	}
-	l.fail(m["since"], join(field, "since"), "%q is not a date (YYYY-MM-DD)", s)
-	return "", time.Time{}
-}
-
-func (l *loader) number(n *yaml.Node, field string) (float64, bool) {
-	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-		l.fail(n, field, "must be a number, not %s", describeScalar(n))
-		return 0, false
+	s, t, ok := l.Date(f.Value, path)
+	if !ok {
+		return "", time.Time{}
 	}
-	f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		l.fail(n, field, "%q is not a finite number", n.Value)
-		return 0, false
-	}
-	return f, true
-}
-
-func describeScalar(n *yaml.Node) string {
-	if n.Kind != yaml.ScalarNode {
-		return kindName(n)
-	}
-	return fmt.Sprintf("%q", n.Value)
+	return s, t
 }
 
 func statusNames() []string {
@@ -256,50 +162,57 @@ func statusNames() []string {
 	return out
 }
 
+var packKeys = []string{"id", "title", "jurisdiction", "status", "since", "checked", "default", "description", "rules"}
+
 func (l *loader) pack(n *yaml.Node) *Pack {
-	m := l.mapping(n, "", "id", "title", "jurisdiction", "status", "since", "checked", "default", "description",
-		"rules")
 	p := &Pack{Line: n.Line}
-	if m == nil {
+	m, ok := l.Mapping(n, "", "a rule pack", packKeys)
+	if !ok {
 		return p
 	}
 	p.ID = l.str(m, n, "", "id", true)
 	if p.ID != "" && !validID(p.ID, "-") {
-		l.fail(m["id"], "id", "%q: use lower-case letters, digits and '-'", p.ID)
+		l.Errorf(m["id"].Value, "id", "%q: use lower-case letters, digits and '-'", p.ID)
 	}
 	p.Title = l.str(m, n, "", "title", true)
 	p.Jurisdiction = l.str(m, n, "", "jurisdiction", true)
 	p.Status = Status(l.enum(m, n, "", "status", "", statusNames()))
-	p.Since, p.since = l.date(m, n, "", p.Status)
-	if c := l.str(m, n, "", "checked", false); c != "" {
-		if _, err := time.Parse(time.DateOnly, c); err != nil {
-			l.fail(m["checked"], "checked", "%q is not a date (YYYY-MM-DD)", c)
-		} else {
-			p.Checked = c
-		}
+	p.Since, p.since = l.since(m, n, "", p.Status)
+	if v := m["checked"].Value; v != nil {
+		p.Checked, _, _ = l.Date(v, "checked")
 	}
 	p.Default = Selection(l.enum(m, n, "", "default", string(SelectJurisdiction),
 		[]string{string(SelectJurisdiction), string(SelectAlways), string(SelectNever)}))
 	p.Description = l.str(m, n, "", "description", false)
 
-	rules, ok := m["rules"]
-	switch {
-	case !ok:
-		l.fail(n, "rules", "missing (required)")
+	rules, present := m["rules"]
+	if !present {
+		l.Errorf(n, "rules", "missing (required)")
 		return p
-	case rules.Kind != yaml.SequenceNode || len(rules.Content) == 0:
-		l.fail(rules, "rules", "must be a non-empty list of rules")
+	}
+	if rules.Value == nil {
+		return p
+	}
+	items, ok := l.List(rules.Value, "rules")
+	if !ok {
+		return p
+	}
+	if len(items) == 0 {
+		l.Errorf(rules.Value, "rules", "must list at least one rule")
 		return p
 	}
 	seen := map[string]int{}
-	for i, rn := range rules.Content {
-		field := fmt.Sprintf("rules[%d]", i)
+	for i, rn := range items {
+		if rn == nil {
+			continue
+		}
+		field := yamlfile.Index("rules", i)
 		r := l.rule(rn, field, p)
 		if r == nil {
 			continue
 		}
 		if first, dup := seen[r.ID]; dup && r.ID != "" {
-			l.fail(rn, field+".id", "duplicate rule id %q (first at line %d)", r.ID, first)
+			l.Errorf(rn, field+".id", "duplicate rule id %q (first at line %d)", r.ID, first)
 			continue
 		}
 		seen[r.ID] = rn.Line
@@ -315,14 +228,14 @@ func ruleKeys() []string {
 }
 
 func (l *loader) rule(n *yaml.Node, field string, p *Pack) *Rule {
-	m := l.mapping(n, field, ruleKeys()...)
-	if m == nil {
+	m, ok := l.Mapping(n, field, "a rule", ruleKeys())
+	if !ok {
 		return nil
 	}
 	r := &Rule{Line: n.Line}
 	r.ID = l.str(m, n, field, "id", true)
 	if r.ID != "" && !validID(r.ID, "._-") {
-		l.fail(m["id"], field+".id", "%q: use lower-case letters, digits, '.', '_' and '-'", r.ID)
+		l.Errorf(m["id"].Value, field+".id", "%q: use lower-case letters, digits, '.', '_' and '-'", r.ID)
 	}
 	r.Title = l.str(m, n, field, "title", true)
 	r.Jurisdiction = l.str(m, n, field, "jurisdiction", false)
@@ -335,10 +248,10 @@ func (l *loader) rule(n *yaml.Node, field string, p *Pack) *Rule {
 		[]string{string(QuoteVerbatim), string(QuoteExcerpt), string(QuoteParaphrase)}))
 	if _, ok := m["status"]; ok {
 		r.Status = Status(l.enum(m, n, field, "status", "", statusNames()))
-		r.Since, r.since = l.date(m, n, field, r.Status)
+		r.Since, r.since = l.since(m, n, field, r.Status)
 	} else {
-		if _, ok := m["since"]; ok {
-			l.fail(m["since"], field+".since", "since without status: give the status too")
+		if since, ok := m["since"]; ok {
+			l.Errorf(since.Key, field+".since", "since without status: give the status too")
 		}
 		r.Status, r.Since, r.since = p.Status, p.Since, p.since
 	}
@@ -346,7 +259,7 @@ func (l *loader) rule(n *yaml.Node, field string, p *Pack) *Rule {
 		[]string{string(BasisLaw), string(BasisInterpretation), string(BasisStandard)}))
 	r.Source = l.str(m, n, field, "source", false)
 	if r.Basis == BasisInterpretation && r.Source == "" {
-		l.fail(n, field+".source", "missing (an interpretation must say where it comes from)")
+		l.Errorf(n, field+".source", "missing (an interpretation must say where it comes from)")
 	}
 	r.Note = l.str(m, n, field, "note", false)
 	r.Unverified = l.str(m, n, field, "unverified", false)
@@ -355,37 +268,39 @@ func (l *loader) rule(n *yaml.Node, field string, p *Pack) *Rule {
 	_, hasNM := m["not_measured"]
 	switch {
 	case hasCheck && hasNM:
-		l.fail(c, field+".check", "give check or not_measured, not both")
+		l.Errorf(c.Key, field+".check", "give check or not_measured, not both")
 	case hasCheck:
-		r.Check = l.check(c, field+".check")
+		if c.Value != nil {
+			r.Check = l.check(c.Value, field+".check")
+		}
 	case !hasNM:
-		l.fail(n, field+".check", "missing (required; or not_measured: why the engine cannot test this)")
+		l.Errorf(n, field+".check", "missing (required; or not_measured: why the engine cannot test this)")
 	}
-	if w, ok := m["when"]; ok {
+	if w := m["when"].Value; w != nil {
 		r.When = l.check(w, field+".when")
 	}
 	sev := l.str(m, n, field, "severity", true)
 	if sev != "" {
 		s, err := ParseSeverity(sev)
 		if err != nil {
-			l.fail(m["severity"], field+".severity", "%q is not valid; valid values: %s", sev, severityList())
+			l.Errorf(m["severity"].Value, field+".severity", "%s", yamlfile.Unknown("severity", sev, severityNames()))
 		}
 		r.Severity = s
 	}
-	if w, ok := m["weight"]; ok {
-		if f, ok := l.number(w, field+".weight"); ok {
+	if w, ok := m["weight"]; !ok {
+		l.Errorf(n, field+".weight", "missing (required)")
+	} else if w.Value != nil {
+		if f, ok := l.Number(w.Value, field+".weight"); ok {
 			if f < 0 {
-				l.fail(w, field+".weight", "must not be negative")
+				l.Errorf(w.Value, field+".weight", "must not be negative")
 			}
 			r.Weight = f
 		}
-	} else {
-		l.fail(n, field+".weight", "missing (required)")
 	}
-	if c, ok := m["cap"]; ok {
-		if f, ok := l.number(c, field+".cap"); ok {
+	if c := m["cap"].Value; c != nil {
+		if f, ok := l.Number(c, field+".cap"); ok {
 			if f < 0 || f > 100 {
-				l.fail(c, field+".cap", "must be a score from 0 to 100")
+				l.Errorf(c, field+".cap", "must be a score from 0 to 100")
 			}
 			r.Cap = &f
 		}
@@ -398,19 +313,19 @@ func (l *loader) rule(n *yaml.Node, field string, p *Pack) *Rule {
 
 // notMeasured checks a rule the engine cannot test: its verdict is always could_not_measure, so it must not
 // move a score (weight 0, no cap), fail a build (severity info) or depend on a measurement (no when).
-func (l *loader) notMeasured(r *Rule, m map[string]*yaml.Node, field string) {
+func (l *loader) notMeasured(r *Rule, m yamlfile.Fields, field string) {
 	const why = "a not_measured rule is always could_not_measure"
 	if w, ok := m["when"]; ok {
-		l.fail(w, field+".when", "not used: %s", why)
+		l.Errorf(w.Key, field+".when", "not used: %s", why)
 	}
 	if c, ok := m["cap"]; ok {
-		l.fail(c, field+".cap", "not used: %s", why)
+		l.Errorf(c.Key, field+".cap", "not used: %s", why)
 	}
-	if w, ok := m["weight"]; ok && r.Weight != 0 {
-		l.fail(w, field+".weight", "must be 0: %s and must not lower a score", why)
+	if r.Weight != 0 {
+		l.Errorf(m["weight"].Value, field+".weight", "must be 0: %s and must not lower a score", why)
 	}
-	if s, ok := m["severity"]; ok && r.Severity != "" && r.Severity != Info {
-		l.fail(s, field+".severity", "must be info: %s", why)
+	if r.Severity != "" && r.Severity != Info {
+		l.Errorf(m["severity"].Value, field+".severity", "must be info: %s", why)
 	}
 }
 
@@ -423,30 +338,42 @@ func opNames() []string {
 	return out
 }
 
+var checkKeys = []string{"metric", "op", "value", "value_metric", "pattern", "patterns", "any", "all"}
+
 func (l *loader) check(n *yaml.Node, field string) *Check {
-	m := l.mapping(n, field, "metric", "op", "value", "value_metric", "pattern", "patterns", "any", "all")
 	c := &Check{Line: n.Line}
-	if m == nil {
+	m, ok := l.Mapping(n, field, "a check", checkKeys)
+	if !ok {
 		return c
 	}
-	anyN, isAny := m["any"]
-	allN, isAll := m["all"]
+	anyF, isAny := m["any"]
+	allF, isAll := m["all"]
 	if isAny || isAll {
 		if isAny && isAll || len(m) > 1 {
-			l.fail(n, field, "any or all stands alone: put every condition inside it")
+			l.Errorf(n, field, "any or all stands alone: put every condition inside it")
 			return c
 		}
-		key, list := "any", anyN
+		key, list := "any", anyF.Value
 		if isAll {
-			key, list = "all", allN
+			key, list = "all", allF.Value
 		}
-		if list.Kind != yaml.SequenceNode || len(list.Content) < 2 {
-			l.fail(list, join(field, key), "must be a list of at least two checks")
+		if list == nil {
 			return c
 		}
-		parts := make([]*Check, len(list.Content))
-		for i, pn := range list.Content {
-			parts[i] = l.check(pn, fmt.Sprintf("%s.%s[%d]", field, key, i))
+		path := yamlfile.Join(field, key)
+		items, ok := l.List(list, path)
+		if !ok {
+			return c
+		}
+		if len(items) < 2 {
+			l.Errorf(list, path, "must list at least two checks")
+			return c
+		}
+		parts := make([]*Check, 0, len(items))
+		for i, pn := range items {
+			if pn != nil {
+				parts = append(parts, l.check(pn, yamlfile.Index(path, i)))
+			}
 		}
 		if isAny {
 			c.Any = parts
@@ -461,8 +388,7 @@ func (l *loader) check(n *yaml.Node, field string) *Check {
 	if c.Metric != "" {
 		metric, known = LookupMetric(c.Metric)
 		if !known {
-			l.fail(m["metric"], field+".metric", "unknown metric %q%s; valid metrics: %s",
-				c.Metric, didYouMean(c.Metric, MetricNames()), strings.Join(MetricNames(), ", "))
+			l.Errorf(m["metric"].Value, field+".metric", "%s", yamlfile.Unknown("metric", c.Metric, MetricNames()))
 		}
 	}
 	c.Op = Op(l.enum(m, n, field, "op", "", opNames()))
@@ -474,19 +400,19 @@ func (l *loader) check(n *yaml.Node, field string) *Check {
 }
 
 // checkArgs validates what the comparison takes against the metric's type.
-func (l *loader) checkArgs(c *Check, m map[string]*yaml.Node, n *yaml.Node, field string, metric Metric, known bool) {
+func (l *loader) checkArgs(c *Check, m yamlfile.Fields, n *yaml.Node, field string, metric Metric, known bool) {
 	forbid := func(keys ...string) {
 		for _, k := range keys {
-			if v, ok := m[k]; ok {
-				l.fail(v, join(field, k), "not used by op %s", c.Op)
+			if f, ok := m[k]; ok {
+				l.Errorf(f.Key, yamlfile.Join(field, k), "not used by op %s", c.Op)
 			}
 		}
 	}
 	if known && (c.Op.pattern() || c.Op.presence()) && metric.Type != TypeString {
-		l.fail(m["op"], field+".op", "%s needs a string metric; %s is %s", c.Op, c.Metric, metric.Type)
+		l.Errorf(m["op"].Value, field+".op", "%s needs a string metric; %s is %s", c.Op, c.Metric, metric.Type)
 	}
 	if known && c.Op.ordered() && !metric.Type.numeric() {
-		l.fail(m["op"], field+".op", "%s needs a number; %s is %s (use == or !=)", c.Op, c.Metric, metric.Type)
+		l.Errorf(m["op"].Value, field+".op", "%s needs a number; %s is %s (use == or !=)", c.Op, c.Metric, metric.Type)
 	}
 	switch {
 	case c.Op.presence():
@@ -497,51 +423,61 @@ func (l *loader) checkArgs(c *Check, m map[string]*yaml.Node, n *yaml.Node, fiel
 	default:
 		forbid("pattern", "patterns")
 		v, hasV := m["value"]
-		vm, hasVM := m["value_metric"]
+		_, hasVM := m["value_metric"]
 		switch {
 		case hasV == hasVM:
-			l.fail(n, field, "give exactly one of value and value_metric")
+			l.Errorf(n, field, "give exactly one of value and value_metric")
 		case hasVM:
 			c.ValueMetric = l.str(m, n, field, "value_metric", true)
+			if c.ValueMetric == "" {
+				return
+			}
 			other, ok := LookupMetric(c.ValueMetric)
+			at := m["value_metric"].Value
 			switch {
 			case !ok:
-				l.fail(vm, field+".value_metric", "unknown metric %q%s; valid metrics: %s",
-					c.ValueMetric, didYouMean(c.ValueMetric, MetricNames()), strings.Join(MetricNames(), ", "))
+				l.Errorf(at, field+".value_metric", "%s", yamlfile.Unknown("metric", c.ValueMetric, MetricNames()))
 			case known && other.Type.numeric() != metric.Type.numeric(),
 				known && !metric.Type.numeric() && other.Type != metric.Type:
-				l.fail(vm, field+".value_metric", "%s is %s and cannot be compared with %s (%s)",
+				l.Errorf(at, field+".value_metric", "%s is %s and cannot be compared with %s (%s)",
 					c.ValueMetric, other.Type, c.Metric, metric.Type)
 			}
-		case known:
-			c.Value = l.literal(v, field+".value", metric.Type)
+		case known && v.Value != nil:
+			c.Value = l.literal(v.Value, field+".value", metric.Type)
 		}
 	}
 }
 
-func (l *loader) patterns(c *Check, m map[string]*yaml.Node, n *yaml.Node, field string) {
+// patterns reads pattern (one regular expression) or patterns (a list of them), taken as written.
+func (l *loader) patterns(c *Check, m yamlfile.Fields, n *yaml.Node, field string) {
 	one, hasOne := m["pattern"]
 	many, hasMany := m["patterns"]
 	switch {
 	case hasOne == hasMany:
-		l.fail(n, field, "give exactly one of pattern and patterns")
-		return
+		l.Errorf(n, field, "give exactly one of pattern and patterns")
 	case hasOne:
-		if s := l.str(m, n, field, "pattern", true); s != "" {
-			l.regexp(c, one, field+".pattern", s)
+		if one.Value != nil {
+			if s, ok := l.Text(one.Value, field+".pattern"); ok {
+				l.regexp(c, one.Value, field+".pattern", s)
+			}
 		}
-	default:
-		if many.Kind != yaml.SequenceNode || len(many.Content) == 0 {
-			l.fail(many, field+".patterns", "must be a non-empty list of regular expressions")
+	case many.Value != nil:
+		path := field + ".patterns"
+		items, ok := l.List(many.Value, path)
+		if !ok {
 			return
 		}
-		for i, pn := range many.Content {
-			f := fmt.Sprintf("%s.patterns[%d]", field, i)
-			if pn.Kind != yaml.ScalarNode || pn.Value == "" {
-				l.fail(pn, f, "must be a regular expression")
+		if len(items) == 0 {
+			l.Errorf(many.Value, path, "must list at least one regular expression")
+			return
+		}
+		for i, pn := range items {
+			if pn == nil {
 				continue
 			}
-			l.regexp(c, pn, f, pn.Value)
+			if s, ok := l.Text(pn, yamlfile.Index(path, i)); ok {
+				l.regexp(c, pn, yamlfile.Index(path, i), s)
+			}
 		}
 	}
 }
@@ -549,7 +485,7 @@ func (l *loader) patterns(c *Check, m map[string]*yaml.Node, n *yaml.Node, field
 func (l *loader) regexp(c *Check, n *yaml.Node, field, s string) {
 	re, err := regexp.Compile(s)
 	if err != nil {
-		l.fail(n, field, "bad regular expression: %v", err)
+		l.Errorf(n, field, "bad regular expression: %v", err)
 		return
 	}
 	c.Patterns = append(c.Patterns, s)
@@ -560,26 +496,21 @@ func (l *loader) regexp(c *Check, n *yaml.Node, field, s string) {
 func (l *loader) literal(n *yaml.Node, field string, t MetricType) *Value {
 	switch t {
 	case TypeInt, TypeNumber:
-		f, ok := l.number(n, field)
+		f, ok := l.Number(n, field)
 		if !ok {
 			return nil
 		}
 		return &Value{Type: t, Num: f}
 	case TypeBool:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			l.fail(n, field, "must be true or false, not %s", describeScalar(n))
-			return nil
-		}
-		b, err := strconv.ParseBool(strings.ToLower(n.Value))
-		if err != nil {
-			l.fail(n, field, "must be true or false, not %q", n.Value)
+		b, ok := l.Bool(n, field)
+		if !ok {
 			return nil
 		}
 		return &Value{Type: t, Bool: b}
 	}
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		l.fail(n, field, "must be a string, not %s", kindName(n))
+	s, _, ok := l.String(n, field)
+	if !ok {
 		return nil
 	}
-	return &Value{Type: t, Str: n.Value}
+	return &Value{Type: t, Str: s}
 }

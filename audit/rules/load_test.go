@@ -2,9 +2,11 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -84,26 +86,23 @@ func TestRulesLoadPackFileErrors(t *testing.T) {
 	}{
 		{"unknown-key.yaml", []string{
 			"testdata/unknown-key.yaml:6: rules[0].weight: missing (required)",
-			"testdata/unknown-key.yaml:14: rules[0].weigth: unknown key (did you mean weight?); valid keys: id, title, " +
-				"jurisdiction, citation, requirement, quote, status, since, basis, source, note, unverified, " +
-				"not_measured, check, when, severity, weight, cap",
+			`testdata/unknown-key.yaml:14: rules[0].weigth: unknown key "weigth" in a rule: did you mean "weight"?`,
 		}},
 		{"unknown-metric.yaml", []string{
-			`testdata/unknown-metric.yaml:13: rules[0].check.metric: unknown metric "clicks_to_cancel"; ` +
-				`valid metrics: ` + strings.Join(MetricNames(), ", "),
+			`testdata/unknown-metric.yaml:13: rules[0].check.metric: unknown metric "clicks_to_cancel": ` +
+				`expected one of ` + strings.Join(MetricNames(), ", "),
 		}},
 		{"bad-comparison.yaml", []string{
-			`testdata/bad-comparison.yaml:12: rules[0].check.op: "=<" is not valid (did you mean <=?); valid values: ` +
-				"==, !=, <, <=, >, >=, matches, not_matches, present, absent",
+			`testdata/bad-comparison.yaml:12: rules[0].check.op: unknown op "=<": did you mean "<="?`,
 			"testdata/bad-comparison.yaml:21: rules[1].check.op: >= needs a number; effect_passed is bool (use == or !=)",
-			`testdata/bad-comparison.yaml:30: rules[2].check.value: must be a number, not "three"`,
+			`testdata/bad-comparison.yaml:30: rules[2].check.value: must be a number, got "three"`,
 			"testdata/bad-comparison.yaml:39: rules[3].check.value_metric: effect_passed is bool and cannot be " +
 				"compared with clicks_to_done (int)",
 			"testdata/bad-comparison.yaml:48: rules[4].check.pattern: bad regular expression: error parsing regexp: " +
 				"missing closing ): `取消(`",
 		}},
 		{"bad-severity.yaml", []string{
-			`testdata/bad-severity.yaml:13: rules[0].severity: "blocker" is not valid; valid values: info, minor, major, critical`,
+			`testdata/bad-severity.yaml:13: rules[0].severity: unknown severity "blocker": expected one of info, minor, major, critical`,
 		}},
 		{"missing-citation.yaml", []string{
 			"testdata/missing-citation.yaml:6: rules[0].citation: missing (required)",
@@ -113,9 +112,11 @@ func TestRulesLoadPackFileErrors(t *testing.T) {
 			`testdata/duplicate-rule.yaml:15: rules[1].id: duplicate rule id "acme.one" (first at line 6)`,
 		}},
 		{"bad-status.yaml", []string{
-			`testdata/bad-status.yaml:1: id: "ACME": use lower-case letters, digits and '-'`,
+			// Sorted by position: the missing since is reported at the pack's mapping (column 1), the id at its
+			// value (column 5); pack problems print without the column.
 			"testdata/bad-status.yaml:1: since: missing (required when the status is vacated)",
-			"testdata/bad-status.yaml:14: rules[0].check.any: must be a list of at least two checks",
+			`testdata/bad-status.yaml:1: id: "ACME": use lower-case letters, digits and '-'`,
+			"testdata/bad-status.yaml:14: rules[0].check.any: must list at least two checks",
 			"testdata/bad-status.yaml:16: rules[0].weight: must not be negative",
 			"testdata/bad-status.yaml:17: rules[0].cap: must be a score from 0 to 100",
 		}},
@@ -138,10 +139,10 @@ func TestRulesParsePackRejects(t *testing.T) {
 	const nm = "rules:\n  - id: x.a\n    title: A\n    citation: C\n    requirement: R\n    quote: paraphrase\n" +
 		"    basis: law\n    not_measured: sent by e-mail\n"
 	for _, c := range []struct{ name, yaml, want string }{
-		{"not yaml", "id: [", "p.yaml:1: (yaml): did not find expected node content"},
-		{"empty", "", "p.yaml:1: (file): empty pack file"},
+		{"not yaml", "id: [", "p.yaml:1: did not find expected node content"},
+		{"empty", "", "p.yaml: empty file: expected a rule pack (see audit/rules/README.md)"},
 		{"no rules", head, "p.yaml:1: rules: missing (required)"},
-		{"empty rules", head + "rules: []\n", "p.yaml:5: rules: must be a non-empty list of rules"},
+		{"empty rules", head + "rules: []\n", "p.yaml:5: rules: must list at least one rule"},
 		{"no check", head + rule, "p.yaml:6: rules[0].check: missing (required; or not_measured: why the engine cannot test this)"},
 		{"check and not_measured", head + rule + "    not_measured: e-mail\n    check: {metric: waits, op: '==', value: 0}\n",
 			"p.yaml:15: rules[0].check: give check or not_measured, not both"},
@@ -160,12 +161,11 @@ func TestRulesParsePackRejects(t *testing.T) {
 		{"value and value_metric", head + rule + "    check: {metric: waits, op: '<=', value: 1, value_metric: dialogs}\n",
 			"p.yaml:14: rules[0].check: give exactly one of value and value_metric"},
 		{"typo in a metric", head + rule + "    check: {metric: intersitials, op: '<=', value: 1}\n",
-			`p.yaml:14: rules[0].check.metric: unknown metric "intersitials" (did you mean interstitials?); ` +
-				"valid metrics: " + strings.Join(MetricNames(), ", ")},
+			`p.yaml:14: rules[0].check.metric: unknown metric "intersitials": did you mean "interstitials"?`},
 		{"pattern on a number", head + rule + "    check: {metric: waits, op: matches, pattern: x}\n",
 			"p.yaml:14: rules[0].check.op: matches needs a string metric; waits is int"},
 		{"bool value", head + rule + "    check: {metric: effect_passed, op: '==', value: yes please}\n",
-			`p.yaml:14: rules[0].check.value: must be true or false, not "yes please"`},
+			`p.yaml:14: rules[0].check.value: must be true or false, got "yes please"`},
 		{"since without status", head + rule + "    since: 2020-01-01\n    check: {metric: waits, op: '==', value: 0}\n",
 			"p.yaml:14: rules[0].since: since without status: give the status too"},
 		{"bad date", "id: x\ntitle: X\njurisdiction: cn\nstatus: in_force\nsince: 2020-13-01\n" + rule +
@@ -277,4 +277,72 @@ rules:
 	assert.Equal(t, "the confirmation arrives by e-mail", r.NotMeasured)
 	assert.Nil(t, r.Check)
 	assert.Equal(t, []string{"fr"}, Jurisdictions([]*Pack{p}))
+}
+
+// The shared YAML layer gives packs what scenarios have: aliases within a budget, one document per file,
+// no merge keys, and the plain explanations of encoding and indentation problems.
+func TestRulesParsePackYAML(t *testing.T) {
+	const head = "id: x\ntitle: X\njurisdiction: cn\nstatus: in_force\n"
+	rule := func(id, check string) string {
+		return "  - id: " + id + "\n    title: A\n    citation: C\n    requirement: R\n    quote: paraphrase\n" +
+			"    basis: law\n    severity: minor\n    weight: 1\n    check: " + check + "\n"
+	}
+
+	p, err := ParsePack([]byte(head+"rules:\n"+rule("x.a", "&few {metric: waits, op: '<=', value: 1}")+rule("x.b", "*few")), "p.yaml")
+	require.NoError(t, err, "an anchored check reused")
+	require.Len(t, p.Rules, 2)
+	assert.Equal(t, "waits <= 1", p.Rules[1].Check.String())
+
+	// A billion laughs made of checks: each level's any lists the level below ten times.
+	var bomb strings.Builder
+	bomb.WriteString(head + "description: &c0 {metric: waits, op: '==', value: 0}\nrules:\n")
+	bomb.WriteString("  - id: x.a\n    title: A\n    citation: C\n    requirement: R\n    quote: paraphrase\n" +
+		"    basis: law\n    severity: minor\n    weight: 1\n    note: [")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&bomb, "&c%d {any: [%s]}, ", i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*c%d, ", i-1), 10), ", "))
+	}
+	bomb.WriteString("]\n    check: *c9\n")
+	start := time.Now()
+	_, err = ParsePack([]byte(bomb.String()), "bomb.yaml")
+	require.Error(t, err)
+	assert.Less(t, time.Since(start), 2*time.Second)
+	assert.Contains(t, err.Error(), "more than 1000 aliases: refusing a file that expands this much")
+
+	// One large anchored check used many times: few aliases, but a walk that grows with their product.
+	var amp strings.Builder
+	amp.WriteString(head + "rules:\n  - id: x.a\n    title: A\n    citation: C\n    requirement: R\n    quote: paraphrase\n" +
+		"    basis: law\n    severity: minor\n    weight: 1\n    when: &big {all: [")
+	amp.WriteString(strings.Repeat("{metric: waits, op: '==', value: 0}, ", 2000) + "{metric: waits, op: '==', value: 0}]}\n")
+	amp.WriteString("    check: {any: [" + strings.TrimSuffix(strings.Repeat("*big, ", 200), ", ") + "]}\n")
+	start = time.Now()
+	_, err = ParsePack([]byte(amp.String()), "amp.yaml")
+	require.Error(t, err)
+	assert.Less(t, time.Since(start), 2*time.Second)
+	assert.Contains(t, err.Error(), "amp.yaml:15: rules[0].check.any[7]: aliases refer to more than 100000 values in all: "+
+		"refusing a file that expands this much")
+
+	for _, c := range []struct{ name, yaml, want string }{
+		{"second document", head + "rules:\n" + rule("x.a", "{metric: waits, op: '==', value: 0}") + "---\nid: y\n",
+			"p.yaml:15: a second YAML document starts here: one rule pack per file (remove the --- and what follows, or split the file)"},
+		{"merge key", head + "<<: {default: always}\nrules:\n" + rule("x.a", "{metric: waits, op: '==', value: 0}"),
+			"p.yaml:5: <<: merge keys (<<) are not supported: write the keys out, or alias the whole value"},
+		{"tab indentation", head + "rules:\n\t- id: x.a\n", "p.yaml:6: found character that cannot start any token: a tab indents this line, and YAML indentation must be spaces"},
+		{"not UTF-8", head + "description: \xcd\xcb\n", "p.yaml:5: invalid UTF-8 (byte 0xCD): the file must be UTF-8; convert GBK or GB18030 files first, e.g. iconv -f GB18030 -t UTF-8"},
+		{"a list as the pack", "- id: x\n", "p.yaml:1: a rule pack must be a mapping, got a list"},
+		{"a rule that is text", head + "rules: [x.a]\n", "p.yaml:5: rules[0]: a rule must be a mapping, got a string"},
+		{"empty document", "---\n", "p.yaml:2: the document is empty: expected a rule pack (see audit/rules/README.md)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParsePack([]byte(c.yaml), "p.yaml")
+			require.Error(t, err)
+			assert.Equal(t, c.want, strings.Split(err.Error(), "\n")[0])
+			var pe *PackError
+			assert.True(t, errors.As(err, &pe), "errors are *PackError")
+		})
+	}
+
+	_, err = ParsePack(make([]byte, maxPackSize+1), "big.yaml")
+	require.EqualError(t, err, "big.yaml: file is more than 1048576 bytes (1.0 MiB): refusing to read it")
+	_, err = LoadPackFile("/dev/zero")
+	require.EqualError(t, err, "/dev/zero: file is more than 1048576 bytes (1.0 MiB): refusing to read it")
 }

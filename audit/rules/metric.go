@@ -41,11 +41,33 @@ func (v Value) String() string {
 	}
 }
 
+// Direction says which way a metric's value is better, for comparing two audits (results.Diff, the
+// `cancelpath diff` release gate).
+type Direction int
+
+const (
+	// NotCompared: the metric is not compared between audits.
+	NotCompared Direction = iota
+	// LowerIsBetter: fewer clicks, levels, screens; for a bool, false (no retention offer).
+	LowerIsBetter
+	// HigherIsBetter: a larger control, more contrast; for a bool, true (the effect check passed); for a
+	// string, a later value of Levels.
+	HigherIsBetter
+)
+
 // Metric is a measurement a rule can check: a JSON field of metrics.Result, or a value derived from one.
 type Metric struct {
 	Name string
 	Type MetricType
 	Doc  string
+	// Better is the way the value improves from one audit to the next; the metrics that have one are what
+	// `cancelpath diff` compares (Compared). A bool counts as 1 for true, 0 for false; a string as its place
+	// in Levels.
+	Better Direction
+	// Noise is the largest move that is measurement noise, not a change (sub-pixel box sizes).
+	Noise float64
+	// Levels are a string metric's values from worst to best. A value not among them is shown, not ranked.
+	Levels []string
 	// get returns the value, or false when the run did not measure it (a nil pointer, an absent section).
 	get func(r *metrics.Result) (Value, bool)
 	// at finds the step whose evidence shows the measurement.
@@ -89,6 +111,29 @@ func MetricNames() []string {
 		names[i] = m.Name
 	}
 	return names
+}
+
+// Compared lists the metrics that have a direction (Better), in the registry's order: the cancel path, the
+// control, the confirmation, the sign-up side, the effect. They are what two audits are compared on
+// (results.Diff), in the order the diff lists them.
+func Compared() []Metric {
+	var out []Metric
+	for _, m := range metricTable() {
+		if m.Better != NotCompared {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Recorded reads the metric as the run recorded it, whether or not the run was carried out; ok is false when
+// the result holds no value for it. Comparing two audits shows what each run recorded (results.Diff); a
+// rule reads Value.
+func (m Metric) Recorded(r *metrics.Result) (Value, bool) {
+	if r == nil {
+		return Value{}, false
+	}
+	return m.get(r)
 }
 
 // Value reads the metric from a result; ok is false when it was not measured. A run that was not carried out
@@ -212,19 +257,19 @@ func subscribe(f func(*metrics.Subscribe) (Value, bool)) func(*metrics.Result) (
 func metricTable() []Metric {
 	return []Metric{
 		// Counts (metrics.Metrics).
-		{Name: "clicks_to_control", Type: TypeInt, at: atControl,
+		{Name: "clicks_to_control", Type: TypeInt, Better: LowerIsBetter, at: atControl,
 			Doc: "clicks/taps from the logged-in landing page up to and including the click on the cancel control",
 			get: count(func(m *metrics.Metrics) *int { return m.ClicksToControl })},
-		{Name: "hovers_to_control", Type: TypeInt, at: atControl,
+		{Name: "hovers_to_control", Type: TypeInt, Better: LowerIsBetter, at: atControl,
 			Doc: "hovers needed to open menus on the way to the cancel control (touch screens cannot hover)",
 			get: count(func(m *metrics.Metrics) *int { return m.HoversToControl })},
-		{Name: "levels_to_control", Type: TypeInt, at: atControl,
+		{Name: "levels_to_control", Type: TypeInt, Better: LowerIsBetter, at: atControl,
 			Doc: "menu levels (new page, route change, opened menu/dialog/panel) before the cancel control",
 			get: count(func(m *metrics.Metrics) *int { return m.LevelsToControl })},
-		{Name: "clicks_to_done", Type: TypeInt, at: atDone,
+		{Name: "clicks_to_done", Type: TypeInt, Better: LowerIsBetter, at: atDone,
 			Doc: "clicks/taps from the landing page until the done state (e.g. 已关闭) was observed",
 			get: count(func(m *metrics.Metrics) *int { return m.ClicksToDone })},
-		{Name: "interstitials", Type: TypeInt, at: atDone,
+		{Name: "interstitials", Type: TypeInt, Better: LowerIsBetter, at: atDone,
 			Doc: "screens between the click on the cancel control and the done state (confirmations, offers, surveys)",
 			get: count(func(m *metrics.Metrics) *int { return m.Interstitials })},
 		{Name: "pages_to_done", Type: TypeInt, at: atDone,
@@ -254,7 +299,7 @@ func metricTable() []Metric {
 		{Name: "dialogs", Type: TypeInt, at: atDone,
 			Doc: "JavaScript dialogs (alert, confirm) accepted on the way",
 			get: plain(func(m *metrics.Metrics) int { return m.Dialogs })},
-		{Name: "reachable_without_login", Type: TypeBool, at: atControl,
+		{Name: "reachable_without_login", Type: TypeBool, Better: HigherIsBetter, at: atControl,
 			Doc: "the cancel path found the control in a fresh logged-out context (needs check_without_login)",
 			get: func(r *metrics.Result) (Value, bool) {
 				p := r.Metrics.ReachableWithoutLogin
@@ -305,10 +350,10 @@ func metricTable() []Metric {
 		{Name: "control_label", Type: TypeString, at: atControl, section: secControl,
 			Doc: "the cancel control's accessible name",
 			get: control(func(c *metrics.Control) (Value, bool) { return nonEmpty(c.Label) })},
-		{Name: "control_width", Type: TypeNumber, at: atControl, section: secControl,
+		{Name: "control_width", Type: TypeNumber, Better: HigherIsBetter, Noise: 0.5, at: atControl, section: secControl,
 			Doc: "the cancel control's border-box width in CSS px at the emulated viewport",
 			get: control(func(c *metrics.Control) (Value, bool) { return some(numv(c.Box.Width)) })},
-		{Name: "control_height", Type: TypeNumber, at: atControl, section: secControl,
+		{Name: "control_height", Type: TypeNumber, Better: HigherIsBetter, Noise: 0.5, at: atControl, section: secControl,
 			Doc: "the cancel control's border-box height in CSS px",
 			get: control(func(c *metrics.Control) (Value, bool) { return some(numv(c.Box.Height)) })},
 		{Name: "control_min_side", Type: TypeNumber, at: atControl, section: secControl,
@@ -317,18 +362,19 @@ func metricTable() []Metric {
 				return some(numv(math.Min(c.Box.Width, c.Box.Height)))
 			})},
 		{Name: "control_target_size", Type: TypeString, at: atControl, section: secControl,
+			Better: HigherIsBetter, Levels: []string{"fail", "pass_inline", "pass_spacing", "pass"},
 			Doc: "the engine's WCAG 2.5.8 verdict, as axe-core's target-size rule decides it: pass (uncovered part >= 24x24), pass_spacing (smaller, 24 px circle clear), pass_inline (in a sentence), fail",
 			get: control(func(c *metrics.Control) (Value, bool) { return nonEmpty(c.TargetSize) })},
-		{Name: "control_in_viewport_on_arrival", Type: TypeBool, at: atControl, section: secControl,
+		{Name: "control_in_viewport_on_arrival", Type: TypeBool, Better: HigherIsBetter, at: atControl, section: secControl,
 			Doc: "the cancel control was fully inside the viewport before any scrolling",
 			get: control(func(c *metrics.Control) (Value, bool) { return some(boolv(c.InViewportOnArrival)) })},
-		{Name: "control_contrast_ratio", Type: TypeNumber, at: atControl, section: secControl,
+		{Name: "control_contrast_ratio", Type: TypeNumber, Better: HigherIsBetter, Noise: 0.05, at: atControl, section: secControl,
 			Doc: "WCAG contrast ratio of the cancel control's text on its background (1-21)",
 			get: control(func(c *metrics.Control) (Value, bool) { return positive(c.ContrastRatio) })},
 		{Name: "control_font_px", Type: TypeNumber, at: atControl, section: secControl,
 			Doc: "the cancel control's font size in CSS px",
 			get: control(func(c *metrics.Control) (Value, bool) { return positive(c.FontSizePX) })},
-		{Name: "control_size_ratio", Type: TypeNumber, at: atControl, section: secControl,
+		{Name: "control_size_ratio", Type: TypeNumber, Better: HigherIsBetter, Noise: 0.005, at: atControl, section: secControl,
 			Doc: "the cancel control's area over the largest other button's on its screen (1 when alone)",
 			get: control(func(c *metrics.Control) (Value, bool) { return positive(c.SizeRatio) })},
 		{Name: "control_url", Type: TypeString, at: atControl, section: secControl,
@@ -361,7 +407,7 @@ func metricTable() []Metric {
 		{Name: "confirm_in_viewport_on_arrival", Type: TypeBool, at: atConfirm, section: secConfirm,
 			Doc: "the final confirm button was fully in the viewport when its screen appeared",
 			get: confirm(func(c *metrics.Confirm) Value { return boolv(c.InViewportOnArrival) })},
-		{Name: "confirm_offers", Type: TypeBool, at: atConfirm, section: secConfirm,
+		{Name: "confirm_offers", Type: TypeBool, Better: LowerIsBetter, at: atConfirm, section: secConfirm,
 			Doc: "the confirmation screen also showed a retention offer (discount, free months)",
 			get: confirm(func(c *metrics.Confirm) Value { return boolv(c.Offers) })},
 
@@ -374,7 +420,7 @@ func metricTable() []Metric {
 				}
 				return intv(*s.ClicksToSubscribe), true
 			})},
-		{Name: "autorenew_prechecked", Type: TypeBool, at: atSubscribe, section: secSubscribe,
+		{Name: "autorenew_prechecked", Type: TypeBool, Better: LowerIsBetter, at: atSubscribe, section: secSubscribe,
 			Doc: "the auto-renew checkbox was ticked when it first appeared",
 			get: subscribe(func(s *metrics.Subscribe) (Value, bool) {
 				if s.AutorenewPrechecked == nil {
@@ -432,7 +478,7 @@ func metricTable() []Metric {
 			get: subscribe(func(s *metrics.Subscribe) (Value, bool) { return positive(s.DisclosureContrast) })},
 
 		// The effect check.
-		{Name: "effect_passed", Type: TypeBool, at: atEffect, section: secEffect,
+		{Name: "effect_passed", Type: TypeBool, Better: HigherIsBetter, at: atEffect, section: secEffect,
 			Doc: "after the done state, the status page showed auto-renew off (needs an effect section)",
 			get: func(r *metrics.Result) (Value, bool) {
 				if r.Effect == nil {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -58,7 +59,7 @@ func isDefault(p *Pack, jurisdictions []string) bool {
 	case SelectAlways:
 		return true
 	case SelectJurisdiction, "":
-		return contains(jurisdictions, p.Jurisdiction)
+		return slices.Contains(jurisdictions, p.Jurisdiction)
 	}
 	return false
 }

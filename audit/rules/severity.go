@@ -30,12 +30,14 @@ func ParseSeverity(s string) (Severity, error) {
 	return v, nil
 }
 
-func severityList() string {
+func severityList() string { return strings.Join(severityNames(), ", ") }
+
+func severityNames() []string {
 	names := make([]string, len(severities()))
 	for i, s := range severities() {
 		names[i] = string(s)
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // FailsAt tells whether any verdict failed at min severity or above. Verdicts of rules that were not in force

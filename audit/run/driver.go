@@ -10,6 +10,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit/browser"
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/scenario"
+	"github.com/cancelpath/cancelpath/evidence"
 )
 
 // Driver is a fresh, logged-in browser context that a caller drives one step at a time with the runner's
@@ -36,7 +37,7 @@ func Open(ctx context.Context, b Browser, sc *scenario.Scenario, device string, 
 	res := &metrics.Result{ScenarioID: sc.ID, Site: sc.Site, Steps: []metrics.Step{}}
 	r := &runner{sc: sc, dev: dev, opt: opt, b: b, res: res}
 	if opt.OutDir != "" {
-		r.evRel = EvidenceDir(sc.ID, dev.Name)
+		r.evRel = evidence.Dir(sc.ID, dev.Name)
 	}
 	s, err := r.open(ctx, login)
 	if err != nil {

@@ -3,13 +3,13 @@ package run
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 
 	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
+	"github.com/cancelpath/cancelpath/evidence"
 )
 
 var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)
@@ -47,9 +47,7 @@ func (s *session) shot(ctx context.Context, name string, box *metrics.Box) strin
 	}
 	r.shots++
 	rel := filepath.Join(r.evRel, fmt.Sprintf("%02d-%s.png", r.shots, unsafeName.ReplaceAllString(name, "_")))
-	if err := r.writeEvidence(rel, png); err != nil {
-		return ""
-	}
+	r.writeEvidence(rel, png)
 	return filepath.ToSlash(rel)
 }
 
@@ -70,23 +68,22 @@ func (s *session) snapshot(ctx context.Context) {
 	if len(r.sc.Secrets) > 0 {
 		// The page may echo a credential (the username in a greeting, the title, a link): no snapshot is
 		// kept that could not be checked.
-		data, err = scrubMHTML(data, func(text string) string { return maskVariants(r.sc, text) })
+		data, err = evidence.ScrubMHTML(data, func(text string) string { return maskVariants(r.sc, text) })
 		if err != nil {
 			r.res.Notes = append(r.res.Notes, "control page snapshot withheld: it could not be checked for secrets: "+err.Error())
 			return
 		}
 	}
-	_ = r.writeEvidence(filepath.Join(r.evRel, "control.mhtml"), data)
+	r.writeEvidence(filepath.Join(r.evRel, "control.mhtml"), data)
 }
 
 // writeEvidence hands a file to the run's background writer: the steps go on while it is written. The run
 // waits for every file before it returns (flushEvidence), so a result never names a file not yet on disk.
-func (r *runner) writeEvidence(rel string, data []byte) error {
+func (r *runner) writeEvidence(rel string, data []byte) {
 	if r.files == nil {
-		r.files = newFileWriter(r.opt.OutDir)
+		r.files = evidence.NewWriter(r.opt.OutDir)
 	}
-	r.files.write(rel, data)
-	return nil
+	r.files.Write(rel, data)
 }
 
 // flushEvidence waits for the evidence files and notes those that could not be written.
@@ -94,50 +91,7 @@ func (r *runner) flushEvidence() {
 	if r.files == nil {
 		return
 	}
-	for _, err := range r.files.close() {
+	for _, err := range r.files.Close() {
 		r.res.Notes = append(r.res.Notes, "evidence not written: "+err.Error())
 	}
-}
-
-// fileWriter writes files in the background, a few at a time in memory: a slow disk slows the run down
-// (write blocks when the queue is full), it never makes memory grow without bound.
-type fileWriter struct {
-	dir  string
-	jobs chan evidenceFile
-	done chan struct{}
-	errs []error
-}
-
-type evidenceFile struct {
-	rel  string
-	data []byte
-}
-
-func newFileWriter(dir string) *fileWriter {
-	w := &fileWriter{dir: dir, jobs: make(chan evidenceFile, 4), done: make(chan struct{})}
-	go func() {
-		defer close(w.done)
-		for f := range w.jobs {
-			if err := writeFile(filepath.Join(w.dir, f.rel), f.data); err != nil {
-				w.errs = append(w.errs, err)
-			}
-		}
-	}()
-	return w
-}
-
-func (w *fileWriter) write(rel string, data []byte) { w.jobs <- evidenceFile{rel, data} }
-
-// close waits for every queued file and returns the errors of those that failed.
-func (w *fileWriter) close() []error {
-	close(w.jobs)
-	<-w.done
-	return w.errs
-}
-
-func writeFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, data, 0o644)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/scenario"
 	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // TestHostileTextInReports: text a site controls (a control's label, the page text quoted in a failure's
@@ -53,11 +54,11 @@ func TestHostileTextInReports(t *testing.T) {
 // assertReportsClean renders the results in every report format and checks that each output is well
 // formed and carries no terminal escape, and that the terminal table has no control or format character.
 // It returns the outputs by format.
-func assertReportsClean(t *testing.T, results ...*metrics.Result) map[reports.Format]string {
+func assertReportsClean(t *testing.T, rs ...*metrics.Result) map[reports.Format]string {
 	t.Helper()
-	doc := &reports.Document{SchemaVersion: reports.SchemaVersion, StartedAt: time.Now(), FinishedAt: time.Now()}
-	for _, r := range results {
-		doc.Results = append(doc.Results, reports.Entry{Result: *r})
+	doc := &results.Document{SchemaVersion: results.SchemaVersion, StartedAt: time.Now(), FinishedAt: time.Now()}
+	for _, r := range rs {
+		doc.Results = append(doc.Results, results.Entry{Result: *r})
 	}
 	outs := map[reports.Format]string{}
 	for _, f := range reports.AllFormats() {

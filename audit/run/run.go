@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/cancelpath/cancelpath/audit/browser"
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/scenario"
+	"github.com/cancelpath/cancelpath/evidence"
 )
 
 // Phases of a run, as recorded in metrics.Step.Phase (defined with the result model).
@@ -56,11 +56,6 @@ type Options struct {
 // DefaultOfferPattern: words of retention offers in Chinese, English and German.
 const DefaultOfferPattern = `优惠|折扣|[0-9一二三四五六七八九]折|立减|立省|返现|赠送|免费|特价|券|discount|% ?off|free (month|trial)|special offer|Rabatt|Angebot|gratis|kostenlos`
 
-// EvidenceDir is the folder of one result's evidence, relative to the output folder.
-func EvidenceDir(scenarioID, device string) string {
-	return filepath.Join("evidence", scenarioID+"@"+device)
-}
-
 // Run runs sc on the named device. It never returns an error: whatever happens is recorded in the result
 // (status, reason, failed step), so a sweep goes on and no finished result is lost.
 func Run(ctx context.Context, b Browser, sc *scenario.Scenario, device string, opt Options) *metrics.Result {
@@ -91,7 +86,7 @@ func Run(ctx context.Context, b Browser, sc *scenario.Scenario, device string, o
 	defer cancel()
 	r := &runner{sc: sc, dev: dev, opt: opt, b: b, res: res}
 	if opt.OutDir != "" {
-		r.evRel = EvidenceDir(sc.ID, dev.Name)
+		r.evRel = evidence.Dir(sc.ID, dev.Name)
 	}
 	defer r.flushEvidence()
 	r.cancelPath(ctx)
@@ -123,7 +118,7 @@ type runner struct {
 	res   *metrics.Result
 	evRel string // evidence folder relative to OutDir; "" when evidence is off
 	shots int
-	files *fileWriter // evidence written in the background; nil until the first file
+	files *evidence.Writer // evidence written in the background; nil until the first file
 
 	mu            sync.Mutex // guards the fields the dialog callback touches
 	phase         string

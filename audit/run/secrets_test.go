@@ -1,9 +1,17 @@
 package run
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"io"
 	"io/fs"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +23,9 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/scenario"
+	"github.com/cancelpath/cancelpath/evidence"
 	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // TestSecretsReachNoOutput logs into a site that echoes the username everywhere it can (page text, title,
@@ -55,14 +65,14 @@ mask_fields: [{css: "#username"}]
 	out := filepath.Join(dir, "out")
 	res := Run(context.Background(), testBrowser, sc, "desktop", Options{OutDir: out})
 	require.Equal(t, metrics.StatusOK, res.Status, res.Reason)
-	require.FileExists(t, filepath.Join(out, EvidenceDir("secrets", "desktop"), "control.mhtml"))
+	require.FileExists(t, filepath.Join(out, evidence.Dir("secrets", "desktop"), "control.mhtml"))
 
 	// The run's own outputs: the result as JSON, and every report format rendered from it.
 	js, err := json.MarshalIndent(res, "", "  ")
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(out, "result.json"), js, 0o644))
-	doc := &reports.Document{SchemaVersion: reports.SchemaVersion, StartedAt: time.Now(), FinishedAt: time.Now(),
-		Results: []reports.Entry{{Result: *res}}}
+	doc := &results.Document{SchemaVersion: results.SchemaVersion, StartedAt: time.Now(), FinishedAt: time.Now(),
+		Results: []results.Entry{{Result: *res}}}
 	_, err = reports.WriteAll(out, doc, reports.AllFormats(), reports.Options{BaseDir: out})
 	require.NoError(t, err)
 
@@ -91,9 +101,42 @@ mask_fields: [{css: "#username"}]
 	assert.GreaterOrEqual(t, files, 10, "screenshots, the snapshot, the result and the reports were all searched")
 
 	// The scrubbed snapshot is still evidence: Chromium opens it and shows the page, the name masked.
-	snap := filepath.Join(out, EvidenceDir("secrets", "desktop"), "control.mhtml")
+	snap := filepath.Join(out, evidence.Dir("secrets", "desktop"), "control.mhtml")
 	view := hostileScenarioFor("file://"+filepath.ToSlash(snap), "", []scenario.Step{control(txt("退订"))},
 		&scenario.Target{Text: "欢迎，***"})
 	res = Run(context.Background(), testBrowser, view, "desktop", Options{})
 	assert.Equal(t, metrics.StatusOK, res.Status, "the snapshot opens: %s", res.Reason)
+}
+
+// mhtmlTexts decodes a snapshot the way a reader would see it: each header value (RFC 2047 words decoded),
+// then for each part its header values and its decoded body.
+func mhtmlTexts(t *testing.T, data []byte) []string {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	require.NoError(t, err)
+	var texts []string
+	var dec mime.WordDecoder
+	subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
+	require.NoError(t, err)
+	texts = append(texts, subject+" "+msg.Header.Get("Snapshot-Content-Location"))
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	r := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		part, err := r.NextRawPart()
+		if errors.Is(err, io.EOF) {
+			return texts
+		}
+		require.NoError(t, err)
+		var body io.Reader = part
+		switch part.Header.Get("Content-Transfer-Encoding") {
+		case "quoted-printable":
+			body = quotedprintable.NewReader(part)
+		case "base64":
+			body = base64.NewDecoder(base64.StdEncoding, part)
+		}
+		b, err := io.ReadAll(body)
+		require.NoError(t, err)
+		texts = append(texts, part.Header.Get("Content-Location")+"\n"+string(b))
+	}
 }

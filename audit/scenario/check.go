@@ -6,20 +6,11 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
-)
 
-// quote quotes a value for a message, shortened so that hostile input cannot flood the output.
-func quote(s string) string {
-	const maxRunes = 60
-	if utf8.RuneCountInString(s) > maxRunes {
-		r := []rune(s)
-		s = string(r[:maxRunes]) + "…"
-	}
-	return strconv.Quote(s)
-}
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
+)
 
 // checkURL accepts an absolute http or https URL, or one with a scheme listed in allow. With relative set,
 // a URL without a scheme (a path such as /login) is fine too: it resolves against the scenario's url.
@@ -41,10 +32,10 @@ func checkURL(s string, relative bool, allow []string) error {
 		if relative {
 			return nil
 		}
-		return fmt.Errorf("%s is not an absolute URL: it needs http:// or https://", quote(s))
+		return fmt.Errorf("%s is not an absolute URL: it needs http:// or https://", yamlfile.Quote(s))
 	case scheme == "http" || scheme == "https":
 		if u.Host == "" {
-			return fmt.Errorf("%s has no host", quote(s))
+			return fmt.Errorf("%s has no host", yamlfile.Quote(s))
 		}
 		return nil
 	case slices.Contains(allow, scheme):
@@ -64,7 +55,7 @@ func checkHost(h string) error {
 	}
 	u, err := url.Parse("//" + h)
 	if err != nil || u.Host != h || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("%s is not a host name: give the host only, e.g. pay.example.com", quote(h))
+		return fmt.Errorf("%s is not a host name: give the host only, e.g. pay.example.com", yamlfile.Quote(h))
 	}
 	return nil
 }
@@ -74,7 +65,7 @@ var idPattern = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
 // checkID accepts ids usable as file names and in URLs everywhere.
 func checkID(id string) error {
 	if !idPattern.MatchString(id) {
-		return fmt.Errorf("%s is not a valid id: use 1 to 64 of a-z, 0-9, _ and -", quote(id))
+		return fmt.Errorf("%s is not a valid id: use 1 to 64 of a-z, 0-9, _ and -", yamlfile.Quote(id))
 	}
 	return nil
 }

@@ -99,12 +99,3 @@ func TestChecksRefuseInvalidInput(t *testing.T) {
 		}
 	}
 }
-
-func TestClosest(t *testing.T) {
-	assert.Equal(t, "jurisdictions", Closest("jurisdiction", topKeys))
-	assert.Equal(t, "nth", Closest("nht", targetKeys))
-	assert.Equal(t, "<=", Closest("=<", []string{"==", "!=", "<", "<=", ">", ">="}), "a swap beats a substitution on a tie")
-	assert.Equal(t, "text_contains", Closest("text_contain", targetKeys))
-	assert.Equal(t, "", Closest("colour", topKeys))
-	assert.Equal(t, "", Closest(string(make([]byte, 1000)), topKeys), "no quadratic work on hostile keys")
-}

@@ -11,6 +11,8 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/cancelpath/cancelpath/audit/device"
+
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
 )
 
 var (
@@ -22,42 +24,38 @@ var (
 	subscribeKeys = []string{"before", "steps", "autorenew", "button", "disclosure", "until_payment", "devices"}
 )
 
-// scenario decodes the document's root mapping. It always returns a Scenario; d.errs says whether it is
-// usable.
+// scenario decodes the document's root mapping (yamlfile.Parse has refused an empty document). It always
+// returns a Scenario; d.Err says whether it is usable.
 func (d *decoder) scenario(root *yaml.Node) *Scenario {
 	s := &Scenario{
 		Devices:  []string{Desktop},
 		Timeouts: Timeouts{Step: DefaultStepTimeout, Scenario: DefaultScenarioTimeout},
 	}
-	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
-		d.errorf(root, "", "the document is empty: expected a scenario (see scenarios/FORMAT.md)")
-		return s
-	}
 	if root.Kind != yaml.MappingNode {
-		d.errorf(root, "", "a scenario is a mapping of keys such as site:, url: and cancel:, got %s", describe(root))
+		d.Errorf(root, "", "a scenario is a mapping of keys such as site:, url: and cancel:, got %s", yamlfile.Describe(root))
 		return s
 	}
-	f, _ := d.mapping(root, "", "a scenario", topKeys)
+	f, _ := d.Mapping(root, "", "a scenario", topKeys)
 	for _, k := range requiredKeys {
 		if _, ok := f[k]; !ok && !(d.opts.AllowMissingCancel && (k == "cancel" || k == "done")) {
-			d.errorf(root, k, "missing: every scenario needs %s (see scenarios/FORMAT.md)", k)
+			d.Errorf(root, k, "missing: every scenario needs %s (see scenarios/FORMAT.md)", k)
 		}
 	}
 	// val returns a present key's value, or nil when it is absent (or an alias over budget).
-	val := func(k string) *yaml.Node { return f[k].val }
+	val := func(k string) *yaml.Node { return f[k].Value }
 
 	if n := val("site"); n != nil {
-		s.Site, _ = d.text(n, "site")
+		s.Site, _ = d.Text(n, "site")
 	}
 	d.id(s, root, f["id"])
 	if n := val("url"); n != nil {
-		s.URL, _ = d.checked(n, "url", func(v string) error { return checkURL(v, false, d.opts.AllowSchemes) })
+		s.URL, _ = d.Checked(n, "url", func(v string) error { return checkURL(v, false, d.opts.AllowSchemes) })
 	}
 	if n := val("jurisdictions"); n != nil {
-		s.Jurisdictions, _ = d.words(n, "jurisdictions", "jurisdiction", d.jurisdictions())
+		s.Jurisdictions, _ = d.Words(n, "jurisdictions", "jurisdiction", d.jurisdictions())
 	}
 	if n := val("devices"); n != nil {
-		if ds, ok := d.words(n, "devices", "device", device.Names()); ok {
+		if ds, ok := d.Words(n, "devices", "device", device.Names()); ok {
 			s.Devices = ds
 		}
 	}
@@ -75,14 +73,14 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 	if n := val("session"); n != nil {
 		s.Session = d.session(n)
 		if _, both := f["login"]; both {
-			d.errorf(f["session"].key, "session", "session and login are alternatives: keep one (line %d has login)", f["login"].key.Line)
+			d.Errorf(f["session"].Key, "session", "session and login are alternatives: keep one (line %d has login)", f["login"].Key.Line)
 		}
 	}
 	if n := val("start"); n != nil {
-		s.Start, _ = d.checked(n, "start", func(v string) error { return checkURL(v, true, d.opts.AllowSchemes) })
+		s.Start, _ = d.Checked(n, "start", func(v string) error { return checkURL(v, true, d.opts.AllowSchemes) })
 	}
 	if n := val("check_without_login"); n != nil {
-		s.CheckWithoutLogin, _ = d.boolean(n, "check_without_login")
+		s.CheckWithoutLogin, _ = d.Bool(n, "check_without_login")
 	}
 	d.devices = s.Devices
 	if n := val("before_cancel"); n != nil {
@@ -90,18 +88,18 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 	}
 	_, deadEnd := f["dead_end"]
 	if n := val("cancel"); n != nil {
-		before := len(d.errs)
+		before := d.Len()
 		s.Cancel = d.steps(n, "cancel", true)
-		d.oneControl(n, len(s.Cancel), len(d.errs) > before, deadEnd)
+		d.oneControl(n, len(s.Cancel), d.Len() > before, deadEnd)
 	}
 	if n := val("done"); n != nil {
 		s.Done = d.condition(n, "done")
 	}
 	switch done, hasDone := f["done"]; {
 	case deadEnd && hasDone:
-		d.errorf(done.key, "done", "done and dead_end are alternatives: a dead end has no done state (line %d has dead_end)", f["dead_end"].key.Line)
+		d.Errorf(done.Key, "done", "done and dead_end are alternatives: a dead end has no done state (line %d has dead_end)", f["dead_end"].Key.Line)
 	case !deadEnd && !hasDone && !d.opts.AllowMissingCancel:
-		d.errorf(root, "done", "missing: every scenario needs done (or dead_end, for a site without a cancel control; see scenarios/FORMAT.md)")
+		d.Errorf(root, "done", "missing: every scenario needs done (or dead_end, for a site without a cancel control; see scenarios/FORMAT.md)")
 	}
 	if n := val("dead_end"); n != nil {
 		c := d.condition(n, "dead_end")
@@ -114,9 +112,9 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 		s.Subscribe = d.subscribe(n, "subscribe")
 	}
 	if n := val("mask_fields"); n != nil {
-		if items, ok := d.list(n, "mask_fields"); ok {
+		if items, ok := d.List(n, "mask_fields"); ok {
 			for i, item := range items {
-				if t := d.target(item, index("mask_fields", i), 0); t != nil {
+				if t := d.target(item, yamlfile.Index("mask_fields", i), 0); t != nil {
 					s.MaskFields = append(s.MaskFields, *t)
 				}
 			}
@@ -126,17 +124,17 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 }
 
 // id sets the scenario's id from the id key, or derives it from the file name.
-func (d *decoder) id(s *Scenario, root *yaml.Node, f field) {
-	if f.key == nil {
-		s.ID = deriveID(d.file)
+func (d *decoder) id(s *Scenario, root *yaml.Node, f yamlfile.Field) {
+	if f.Key == nil {
+		s.ID = deriveID(d.File)
 		if s.ID == "" {
-			d.errorf(root, "id", "cannot derive an id from the file name %s: set id:", quote(filepath.Base(d.file)))
+			d.Errorf(root, "id", "cannot derive an id from the file name %s: set id:", yamlfile.Quote(filepath.Base(d.File)))
 		}
 		return
 	}
-	if f.val != nil {
-		s.ID, _ = d.checked(f.val, "id", checkID)
-		s.idLine = f.val.Line
+	if f.Value != nil {
+		s.ID, _ = d.Checked(f.Value, "id", checkID)
+		s.idLine = f.Value.Line
 	}
 }
 
@@ -162,7 +160,7 @@ func deriveID(file string) string {
 }
 
 func (d *decoder) hosts(n *yaml.Node, path string) []string {
-	items, ok := d.list(n, path)
+	items, ok := d.List(n, path)
 	if !ok {
 		return nil
 	}
@@ -171,7 +169,7 @@ func (d *decoder) hosts(n *yaml.Node, path string) []string {
 		if item == nil {
 			continue
 		}
-		if h, ok := d.checked(item, index(path, i), checkHost); ok && h != "" {
+		if h, ok := d.Checked(item, yamlfile.Index(path, i), checkHost); ok && h != "" {
 			out = append(out, strings.ToLower(h))
 		}
 	}
@@ -179,7 +177,7 @@ func (d *decoder) hosts(n *yaml.Node, path string) []string {
 }
 
 func (d *decoder) timeouts(n *yaml.Node, t *Timeouts) {
-	f, ok := d.mapping(n, "timeouts", "timeouts", timeoutKeys)
+	f, ok := d.Mapping(n, "timeouts", "timeouts", timeoutKeys)
 	if !ok {
 		return
 	}
@@ -187,11 +185,11 @@ func (d *decoder) timeouts(n *yaml.Node, t *Timeouts) {
 		key string
 		dst *time.Duration
 	}{{"step", &t.Step}, {"scenario", &t.Scenario}} {
-		v := f[tv.key].val
+		v := f[tv.key].Value
 		if v == nil {
 			continue
 		}
-		dur, ok := d.duration(v, "timeouts."+tv.key)
+		dur, ok := d.Duration(v, "timeouts."+tv.key)
 		if !ok {
 			return // comparing the other value with a default would only confuse
 		}
@@ -200,23 +198,23 @@ func (d *decoder) timeouts(n *yaml.Node, t *Timeouts) {
 		}
 	}
 	if t.Step > t.Scenario {
-		at := cmp.Or(f["step"].val, f["scenario"].val)
-		d.errorf(at, "timeouts.step", "step timeout %s is longer than the scenario timeout %s", t.Step, t.Scenario)
+		at := cmp.Or(f["step"].Value, f["scenario"].Value)
+		d.Errorf(at, "timeouts.step", "step timeout %s is longer than the scenario timeout %s", t.Step, t.Scenario)
 	}
 }
 
 // session resolves the storage-state file against the scenario's folder and checks that it loads.
 func (d *decoder) session(n *yaml.Node) string {
-	p, unset, ok := d.str(n, "session")
+	p, unset, ok := d.String(n, "session")
 	if !ok || unset {
 		return p
 	}
 	if p == "" {
-		d.errorf(n, "session", "must not be empty")
+		d.Errorf(n, "session", "must not be empty")
 		return ""
 	}
 	if !filepath.IsAbs(p) {
-		p = filepath.Join(filepath.Dir(d.file), p)
+		p = filepath.Join(filepath.Dir(d.File), p)
 	}
 	if _, err := LoadSession(p); err != nil {
 		var list ErrorList
@@ -224,7 +222,7 @@ func (d *decoder) session(n *yaml.Node) string {
 		if errors.As(err, &list) && len(list) > 1 {
 			msg = strings.ReplaceAll(msg, "\n", "; ")
 		}
-		d.valueErrorf(n, "session", p, "cannot use the session file: %s", msg)
+		d.ValueErrorf(n, "session", p, "cannot use the session file: %s", msg)
 	}
 	return p
 }
@@ -235,49 +233,49 @@ func (d *decoder) session(n *yaml.Node) string {
 func (d *decoder) oneControl(n *yaml.Node, steps int, broken, deadEnd bool) {
 	switch {
 	case steps == 0 && n.Kind == yaml.SequenceNode:
-		d.errorf(n, "cancel", "must list at least one step")
+		d.Errorf(n, "cancel", "must list at least one step")
 	case deadEnd && len(d.controls) > 0:
-		d.errorf(d.controls[0].node, d.controls[0].path, "a dead end has no cancel control: remove control: true, or remove dead_end")
+		d.Errorf(d.controls[0].node, d.controls[0].path, "a dead end has no cancel control: remove control: true, or remove dead_end")
 		return
 	case steps > 0 && len(d.controls) == 0 && !broken && !deadEnd:
-		d.errorf(n, "cancel", "no step has control: true: mark the one click on the cancel control (or declare dead_end for a site without one)")
+		d.Errorf(n, "cancel", "no step has control: true: mark the one click on the cancel control (or declare dead_end for a site without one)")
 	}
 	for _, c := range d.controls[min(1, len(d.controls)):] {
-		d.errorf(c.node, c.path, "a second step has control: true (the first is at line %d): exactly one step is the cancel control", d.controls[0].node.Line)
+		d.Errorf(c.node, c.path, "a second step has control: true (the first is at line %d): exactly one step is the cancel control", d.controls[0].node.Line)
 	}
 }
 
 func (d *decoder) subscribe(n *yaml.Node, path string) *Subscribe {
-	f, ok := d.mapping(n, path, "subscribe", subscribeKeys)
+	f, ok := d.Mapping(n, path, "subscribe", subscribeKeys)
 	if !ok {
 		return nil
 	}
 	sub := &Subscribe{Line: n.Line}
-	if v := f["devices"].val; v != nil {
-		sub.Devices = d.stepDevices(v, join(path, "devices"))
+	if v := f["devices"].Value; v != nil {
+		sub.Devices = d.stepDevices(v, yamlfile.Join(path, "devices"))
 	}
-	if v := f["before"].val; v != nil {
-		sub.Before = d.steps(v, join(path, "before"), false)
+	if v := f["before"].Value; v != nil {
+		sub.Before = d.steps(v, yamlfile.Join(path, "before"), false)
 	}
-	if v := f["steps"].val; v != nil {
-		sub.Steps = d.steps(v, join(path, "steps"), false)
+	if v := f["steps"].Value; v != nil {
+		sub.Steps = d.steps(v, yamlfile.Join(path, "steps"), false)
 		if len(sub.Steps) == 0 && v.Kind == yaml.SequenceNode {
-			d.errorf(v, join(path, "steps"), "must list at least one step")
+			d.Errorf(v, yamlfile.Join(path, "steps"), "must list at least one step")
 		}
 	} else if _, present := f["steps"]; !present {
-		d.errorf(n, join(path, "steps"), "missing: subscribe needs steps")
+		d.Errorf(n, yamlfile.Join(path, "steps"), "missing: subscribe needs steps")
 	}
-	if v := f["autorenew"].val; v != nil {
-		sub.Autorenew = d.target(v, join(path, "autorenew"), 0)
+	if v := f["autorenew"].Value; v != nil {
+		sub.Autorenew = d.target(v, yamlfile.Join(path, "autorenew"), 0)
 	}
-	if v := f["button"].val; v != nil {
-		sub.Button = d.target(v, join(path, "button"), 0)
+	if v := f["button"].Value; v != nil {
+		sub.Button = d.target(v, yamlfile.Join(path, "button"), 0)
 	}
-	if v := f["disclosure"].val; v != nil {
-		sub.Disclosure = d.target(v, join(path, "disclosure"), 0)
+	if v := f["disclosure"].Value; v != nil {
+		sub.Disclosure = d.target(v, yamlfile.Join(path, "disclosure"), 0)
 	}
-	if v := f["until_payment"].val; v != nil {
-		sub.UntilPayment, _ = d.boolean(v, join(path, "until_payment"))
+	if v := f["until_payment"].Value; v != nil {
+		sub.UntilPayment, _ = d.Bool(v, yamlfile.Join(path, "until_payment"))
 	}
 	return sub
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
 )
 
 var (
@@ -23,42 +25,42 @@ func (d *decoder) target(n *yaml.Node, path string, depth int) *Target {
 	}
 	switch {
 	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
-		d.errorf(n, path, "needs a target: visible text, or a mapping such as {css: \"#id\"} or {role: button, name: 退订}")
+		d.Errorf(n, path, "needs a target: visible text, or a mapping such as {css: \"#id\"} or {role: button, name: 退订}")
 		return nil
 	case n.Kind == yaml.ScalarNode:
-		s, ok := d.text(n, path)
+		s, ok := d.Text(n, path)
 		if !ok {
 			return nil
 		}
 		return &Target{Text: s, Line: n.Line}
 	case n.Kind != yaml.MappingNode:
-		d.errorf(n, path, "a target is visible text or a mapping such as {role: button, name: 退订}, got %s", describe(n))
+		d.Errorf(n, path, "a target is visible text or a mapping such as {role: button, name: 退订}, got %s", yamlfile.Describe(n))
 		return nil
 	}
-	f, _ := d.mapping(n, path, "a target", targetKeys)
+	f, _ := d.Mapping(n, path, "a target", targetKeys)
 	t := &Target{Line: n.Line}
 	d.locator(t, n, f, path)
 
-	if fd, ok := f["nth"]; ok && fd.val != nil {
-		if nth, ok := d.integer(fd.val, join(path, "nth")); ok {
+	if fd, ok := f["nth"]; ok && fd.Value != nil {
+		if nth, ok := d.Int(fd.Value, yamlfile.Join(path, "nth")); ok {
 			if nth < 0 {
-				d.errorf(fd.val, join(path, "nth"), "must be 0 or more (0 is the first visible match), got %d", nth)
+				d.Errorf(fd.Value, yamlfile.Join(path, "nth"), "must be 0 or more (0 is the first visible match), got %d", nth)
 			}
 			t.Nth, t.NthSet = nth, true
 		}
 	}
-	if fd, ok := f["within"]; ok && fd.val != nil {
+	if fd, ok := f["within"]; ok && fd.Value != nil {
 		if depth >= maxWithin {
-			d.errorf(fd.key, join(path, "within"), "within is nested more than %d deep", maxWithin)
+			d.Errorf(fd.Key, yamlfile.Join(path, "within"), "within is nested more than %d deep", maxWithin)
 		} else {
-			t.Within = d.target(fd.val, join(path, "within"), depth+1)
+			t.Within = d.target(fd.Value, yamlfile.Join(path, "within"), depth+1)
 		}
 	}
 	return t
 }
 
 // locator decodes the one locator of a target mapping, with name or name_regex next to role.
-func (d *decoder) locator(t *Target, n *yaml.Node, f map[string]field, path string) {
+func (d *decoder) locator(t *Target, n *yaml.Node, f yamlfile.Fields, path string) {
 	var present []string
 	for _, k := range locatorKeys {
 		if _, ok := f[k]; ok {
@@ -66,34 +68,34 @@ func (d *decoder) locator(t *Target, n *yaml.Node, f map[string]field, path stri
 		}
 	}
 	slices.SortFunc(present, func(a, b string) int {
-		return cmp.Or(cmp.Compare(f[a].key.Line, f[b].key.Line), cmp.Compare(f[a].key.Column, f[b].key.Column))
+		return cmp.Or(cmp.Compare(f[a].Key.Line, f[b].Key.Line), cmp.Compare(f[a].Key.Column, f[b].Key.Column))
 	})
 	switch len(present) {
 	case 0:
-		d.errorf(n, path, "the target has no locator: give one of %s", strings.Join(locatorKeys, ", "))
+		d.Errorf(n, path, "the target has no locator: give one of %s", strings.Join(locatorKeys, ", "))
 	case 1:
 	default:
-		d.errorf(f[present[1]].key, join(path, present[1]),
+		d.Errorf(f[present[1]].Key, yamlfile.Join(path, present[1]),
 			"a target has one locator, and this one already has %s: keep one (role may come with name or name_regex)", present[0])
 	}
 	for _, k := range present {
-		v, kpath := f[k].val, join(path, k)
+		v, kpath := f[k].Value, yamlfile.Join(path, k)
 		if v == nil {
 			continue
 		}
 		switch k {
 		case "text":
-			t.Text, _ = d.text(v, kpath)
+			t.Text, _ = d.Text(v, kpath)
 		case "text_contains":
-			t.TextContains, _ = d.text(v, kpath)
+			t.TextContains, _ = d.Text(v, kpath)
 		case "text_regex":
-			t.TextRegex, _ = d.checked(v, kpath, checkRegex)
+			t.TextRegex, _ = d.Checked(v, kpath, checkRegex)
 		case "role":
-			t.Role, _ = d.checked(v, kpath, checkRole)
+			t.Role, _ = d.Checked(v, kpath, checkRole)
 		case "css":
-			t.CSS, _ = d.checked(v, kpath, checkCSS)
+			t.CSS, _ = d.Checked(v, kpath, checkCSS)
 		case "xpath":
-			t.XPath, _ = d.checked(v, kpath, checkXPath)
+			t.XPath, _ = d.Checked(v, kpath, checkXPath)
 		}
 	}
 
@@ -102,20 +104,20 @@ func (d *decoder) locator(t *Target, n *yaml.Node, f map[string]field, path stri
 	_, hasRole := f["role"]
 	switch {
 	case (hasName || hasNameRe) && !hasRole:
-		k := cmp.Or(name.key, nameRe.key)
-		d.errorf(k, join(path, k.Value), "%s goes with role (the accessible name of an element with that role); for visible text use text", k.Value)
+		k := cmp.Or(name.Key, nameRe.Key)
+		d.Errorf(k, yamlfile.Join(path, k.Value), "%s goes with role (the accessible name of an element with that role); for visible text use text", k.Value)
 	case hasName && hasNameRe:
-		later := name.key
-		if later.Line < nameRe.key.Line || later.Line == nameRe.key.Line && later.Column < nameRe.key.Column {
-			later = nameRe.key
+		later := name.Key
+		if later.Line < nameRe.Key.Line || later.Line == nameRe.Key.Line && later.Column < nameRe.Key.Column {
+			later = nameRe.Key
 		}
-		d.errorf(later, join(path, later.Value), "give name or name_regex, not both")
+		d.Errorf(later, yamlfile.Join(path, later.Value), "give name or name_regex, not both")
 	default:
-		if hasName && name.val != nil {
-			t.Name, _ = d.text(name.val, join(path, "name"))
+		if hasName && name.Value != nil {
+			t.Name, _ = d.Text(name.Value, yamlfile.Join(path, "name"))
 		}
-		if hasNameRe && nameRe.val != nil {
-			t.NameRegex, _ = d.checked(nameRe.val, join(path, "name_regex"), checkRegex)
+		if hasNameRe && nameRe.Value != nil {
+			t.NameRegex, _ = d.Checked(nameRe.Value, yamlfile.Join(path, "name_regex"), checkRegex)
 		}
 	}
 }
@@ -127,14 +129,14 @@ func (d *decoder) condition(n *yaml.Node, path string) Condition {
 		c.Target = d.target(n, path, 0)
 		return c
 	}
-	f, _ := d.mapping(n, path, path, doneKeys)
+	f, _ := d.Mapping(n, path, path, doneKeys)
 	for k, fd := range f {
 		if k != "url" {
-			d.errorf(fd.key, join(path, k), "%s is either a target or {url: REGEX}: %s cannot go with url", path, k)
+			d.Errorf(fd.Key, yamlfile.Join(path, k), "%s is either a target or {url: REGEX}: %s cannot go with url", path, k)
 		}
 	}
-	if v := f["url"].val; v != nil {
-		c.URL, _ = d.checked(v, join(path, "url"), checkRegex)
+	if v := f["url"].Value; v != nil {
+		c.URL, _ = d.Checked(v, yamlfile.Join(path, "url"), checkRegex)
 	}
 	return c
 }

@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
 )
+
+var bom = []byte("\xef\xbb\xbf")
 
 // maxEnvFileSize bounds an env file; it holds a few variables.
 const maxEnvFileSize = 1 << 20
@@ -51,7 +55,7 @@ func parseEnv(path string, data []byte) (map[string]string, error) {
 		}
 		key = strings.TrimSpace(key)
 		if !validVarName(key) {
-			bad("", "invalid variable name %s: use letters, digits and _, not starting with a digit", quote(key))
+			bad("", "invalid variable name %s: use letters, digits and _, not starting with a digit", yamlfile.Quote(key))
 			continue
 		}
 		value, err := envValue(strings.TrimSpace(value))
@@ -84,7 +88,7 @@ func envValue(v string) (string, error) {
 		switch {
 		case c == q:
 			if rest := strings.TrimSpace(v[i+1:]); rest != "" && !strings.HasPrefix(rest, "#") {
-				return "", fmt.Errorf("unexpected %s after the closing quote", quote(rest))
+				return "", fmt.Errorf("unexpected %s after the closing quote", yamlfile.Quote(rest))
 			}
 			return b.String(), nil
 		case c == '\\' && q == '"' && i+1 < len(v):

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
 )
 
 // namedKeys maps the lower-cased spellings press accepts to the key's canonical name (the DOM
@@ -37,9 +39,9 @@ func canonicalKey(s string) (string, error) {
 	if s == "" {
 		return "", fmt.Errorf("empty key name: expected e.g. Enter, Escape or Tab")
 	}
-	if c := Closest(s, keyNames); c != "" {
-		return "", fmt.Errorf("unknown key %s: did you mean %s?", quote(s), namedKeys[c])
+	if c := yamlfile.Closest(s, keyNames); c != "" {
+		return "", fmt.Errorf("unknown key %s: did you mean %s?", yamlfile.Quote(s), namedKeys[c])
 	}
 	return "", fmt.Errorf("unknown key %s: expected one of Enter, Escape, Tab, Backspace, Delete, Space, "+
-		"ArrowUp, ArrowDown, ArrowLeft, ArrowRight, PageUp, PageDown, Home, End", quote(s))
+		"ArrowUp, ArrowDown, ArrowLeft, ArrowRight, PageUp, PageDown, Home, End", yamlfile.Quote(s))
 }

@@ -3,12 +3,13 @@ package scenario
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
 )
 
 // Load reads scenarios from files and folders. A folder contributes its *.yaml and *.yml files,
@@ -41,7 +42,7 @@ func Load(paths []string, opts Options) ([]*Scenario, error) {
 		byID[s.ID] = s
 		out = append(out, s)
 	}
-	return out, errs.err()
+	return out, errs.Err()
 }
 
 // LoadFile reads and parses one scenario file; see Parse.
@@ -53,8 +54,8 @@ func LoadFile(path string, opts Options) (*Scenario, error) {
 	return Parse(path, data, opts)
 }
 
-// readFile reads a whole file, refusing one larger than limit before reading it. With regularOnly it
-// refuses devices, pipes and sockets before opening them: a path inside a scenario (session:) must not
+// readFile reads a whole file, refusing one larger than limit (see yamlfile.ReadFile). With regularOnly
+// it refuses devices, pipes and sockets before opening them: a path inside a scenario (session:) must not
 // make the loader block on a FIFO or read /dev/zero.
 func readFile(path string, limit int64, regularOnly bool) ([]byte, error) {
 	if regularOnly {
@@ -66,38 +67,11 @@ func readFile(path string, limit int64, regularOnly bool) ([]byte, error) {
 			return nil, errors.New("is not a regular file")
 		}
 	}
-	f, err := os.Open(path)
+	data, err := yamlfile.ReadFile(path, limit)
 	if err != nil {
 		return nil, describeFSError(err)
-	}
-	defer func() { _ = f.Close() }() // read only: nothing to lose
-	if st, err := f.Stat(); err == nil {
-		if st.IsDir() {
-			return nil, errors.New("is a folder, not a file")
-		}
-		if st.Mode().IsRegular() && st.Size() > limit {
-			return nil, tooLarge(st.Size(), limit)
-		}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, describeFSError(err)
-	}
-	if int64(len(data)) > limit {
-		return nil, tooLarge(int64(len(data)), limit)
 	}
 	return data, nil
-}
-
-func tooLarge(size, limit int64) error {
-	return fmt.Errorf("file is more than %d bytes (%s): refusing to read it", limit, humanSize(max(size, limit+1)))
-}
-
-func humanSize(n int64) string {
-	if n >= 1<<20 {
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 }
 
 // describeFSError drops the path from an os error (the message's File names it already).

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
 )
 
 // wantErr is one expected problem: its line, field path and a part of its message.
@@ -410,10 +412,10 @@ func TestTooManyErrors(t *testing.T) {
 		b.WriteString("bogus" + strings.Repeat("x", i) + ": 1\n")
 	}
 	list := parseErrors(t, "f.yaml", []byte(b.String()), Options{Env: env(nil)})
-	require.Len(t, list, maxErrors)
+	require.Len(t, list, yamlfile.MaxProblems)
 	last := list[len(list)-1]
 	assert.Equal(t, "too many errors: 51 more from here on are not shown", last.Msg)
-	assert.Equal(t, 8+maxErrors-1, last.Line)
+	assert.Equal(t, 8+yamlfile.MaxProblems-1, last.Line)
 }
 
 // The jurisdictions a scenario may name are those of the rule packs loaded: the bundled ones by default (a

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
 )
 
 // ariaRoles are the concrete WAI-ARIA 1.2 roles (plus the graphics module and the ARIA 1.3 additions
@@ -28,8 +30,8 @@ func checkRole(role string) error {
 	if _, found := slices.BinarySearch(ariaRoles, role); found || strings.HasPrefix(role, "doc-") && len(role) > 4 {
 		return nil
 	}
-	if c := Closest(role, ariaRoles); c != "" {
-		return fmt.Errorf("unknown ARIA role %s: did you mean %q?", quote(role), c)
+	if c := yamlfile.Closest(role, ariaRoles); c != "" {
+		return fmt.Errorf("unknown ARIA role %s: did you mean %q?", yamlfile.Quote(role), c)
 	}
-	return fmt.Errorf("unknown ARIA role %s: expected a WAI-ARIA role such as button, link, switch, checkbox, menuitem or dialog", quote(role))
+	return fmt.Errorf("unknown ARIA role %s: expected a WAI-ARIA role such as button, link, switch, checkbox, menuitem or dialog", yamlfile.Quote(role))
 }

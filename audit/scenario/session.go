@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/url"
 	"reflect"
+
+	"github.com/cancelpath/cancelpath/audit/yamlfile"
 )
 
 // maxSessionSize bounds a storage-state file; localStorage can be large, but not this large.
@@ -61,7 +63,7 @@ func parseSession(path string, data []byte) (*Session, error) {
 		return nil, ErrorList{jsonError(path, data, err)}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		line, col := position(data, int(dec.InputOffset()))
+		line, col := yamlfile.Position(data, int(dec.InputOffset()))
 		return nil, ErrorList{{File: path, Line: line, Column: col, Msg: "unexpected data after the JSON object"}}
 	}
 	var errs ErrorList
@@ -82,14 +84,14 @@ func parseSession(path string, data []byte) (*Session, error) {
 		switch c.SameSite {
 		case "", "Strict", "Lax", "None":
 		default:
-			bad(field+".sameSite", "must be Strict, Lax or None, got %s", quote(c.SameSite))
+			bad(field+".sameSite", "must be Strict, Lax or None, got %s", yamlfile.Quote(c.SameSite))
 		}
 	}
 	for i, o := range s.Origins {
 		field := fmt.Sprintf("origins[%d].origin", i)
 		u, err := url.Parse(o.Origin)
 		if err != nil || u.Scheme == "" || u.Host == "" {
-			bad(field, "must be an origin such as https://example.com, got %s", quote(o.Origin))
+			bad(field, "must be an origin such as https://example.com, got %s", yamlfile.Quote(o.Origin))
 		}
 	}
 	if len(errs) > 0 {
@@ -105,10 +107,10 @@ func jsonError(path string, data []byte, err error) *Error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
-		e.Line, e.Column = position(data, int(syntax.Offset))
+		e.Line, e.Column = yamlfile.Position(data, int(syntax.Offset))
 		e.Msg = "invalid JSON: " + syntax.Error()
 	case errors.As(err, &typ):
-		e.Line, e.Column = position(data, int(typ.Offset))
+		e.Line, e.Column = yamlfile.Position(data, int(typ.Offset))
 		e.Field = typ.Field
 		e.Msg = fmt.Sprintf("must be %s, got a JSON %s", jsonKind(typ.Type), typ.Value)
 	case errors.Is(err, io.EOF):
@@ -134,13 +136,4 @@ func jsonKind(t reflect.Type) string {
 		return "a number"
 	}
 	return t.String()
-}
-
-// position converts a byte offset into a 1-based line and column (in runes).
-func position(data []byte, offset int) (line, col int) {
-	offset = min(max(offset, 0), len(data))
-	before := data[:offset]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = len(bytes.Runes(before[bytes.LastIndexByte(before, '\n')+1:])) + 1
-	return line, col
 }

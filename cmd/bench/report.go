@@ -21,6 +21,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
 	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // reportBench measures the HTML report of a long sweep: n synthetic runs as an audit leaves them (steps with
@@ -193,7 +194,7 @@ func reportBench(ctx context.Context, n int, dir string) error {
 
 // syntheticSweep writes n runs' evidence under dir/evidence and returns their document and the number of
 // screenshots. Every run has its own files, as a real sweep does, so that every thumbnail is made.
-func syntheticSweep(dir string, n int) (*reports.Document, int, error) {
+func syntheticSweep(dir string, n int) (*results.Document, int, error) {
 	desktop, err := screenshots(1280, 800, 1)
 	if err != nil {
 		return nil, 0, err
@@ -203,7 +204,7 @@ func syntheticSweep(dir string, n int) (*reports.Document, int, error) {
 		return nil, 0, err
 	}
 	start := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	doc := &reports.Document{SchemaVersion: reports.SchemaVersion, Tool: reports.Tool{Name: "cancelpath", Version: "bench"},
+	doc := &results.Document{SchemaVersion: results.SchemaVersion, Tool: results.Tool{Name: "cancelpath", Version: "bench"},
 		StartedAt: start, FinishedAt: start.Add(time.Duration(n) * 12 * time.Second), Packs: []string{"cn", "de", "wcag"}}
 	shots := 0
 	for i := range n {
@@ -254,14 +255,14 @@ func syntheticSweep(dir string, n int) (*reports.Document, int, error) {
 		r.Notes = []string{"a retention dialog appeared after the second click and was dismissed", "the done state was read from the toast"}
 		r.PathScreens = []metrics.ScreenOptions{{StepIndex: 4, StepLine: 22, URL: r.FinalURL, Scope: "dialog",
 			Options: []string{"确认关闭", "再想想", "领取优惠券后再决定", "联系客服"}}}
-		doc.Results = append(doc.Results, reports.Entry{Result: r, Verdicts: syntheticVerdicts(control, r.Steps[6].Screenshot),
+		doc.Results = append(doc.Results, results.Entry{Result: r, Verdicts: syntheticVerdicts(control, r.Steps[6].Screenshot),
 			Scores: []rules.Score{{Pack: "cn", Score: 62, Grade: "D", Counted: true, Weight: 10},
 				{Pack: "de", Score: 55, Grade: "E", Counted: true, Weight: 8}, {Pack: "wcag", Score: 70, Grade: "C", Counted: true, Weight: 4}},
 			Overall: float64(40 + (i*37)%60)})
 		e := &doc.Results[len(doc.Results)-1]
 		e.Grade = string("FEDCBA"[min(5, max(0, int(e.Overall)/10-4))])
 	}
-	reports.RankEntries(doc.Results)
+	results.RankEntries(doc.Results)
 	return doc, shots, nil
 }
 

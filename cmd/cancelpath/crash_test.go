@@ -20,6 +20,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/demo"
 	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // The tool's Chromium killed from outside (the OOM killer, a crash) during a parallel sweep: the process
@@ -83,7 +84,7 @@ func TestSweepSurvivesItsBrowserKilled(t *testing.T) {
 	assert.NotContains(t, stderr.String(), "panic:", "no panic")
 	require.NotEqual(t, exitUsage, code, "exit 2 is a panic here: %s", &stderr)
 
-	doc, err := reports.ReadDocument(filepath.Join(out, reports.FileName(reports.FormatJSON)))
+	doc, err := results.ReadDocument(filepath.Join(out, reports.FileName(reports.FormatJSON)))
 	require.NoError(t, err, "results.json is written: %s", &stderr)
 	var keys []string
 	retried, broken := 0, 0

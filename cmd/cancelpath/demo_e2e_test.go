@@ -13,6 +13,7 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/browser"
 	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // The README's main job, end to end in a real process: the sites are served, audited on both devices, the
@@ -50,7 +51,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		reports.FormatJUnit, reports.FormatSARIF, reports.FormatHTML} {
 		assert.FileExists(t, filepath.Join(out, reports.FileName(f)))
 	}
-	doc, err := reports.ReadDocument(filepath.Join(out, reports.FileName(reports.FormatJSON)))
+	doc, err := results.ReadDocument(filepath.Join(out, reports.FileName(reports.FormatJSON)))
 	require.NoError(t, err)
 	assert.Len(t, doc.Results, 18, "9 sites × 2 devices")
 	for _, e := range doc.Results {

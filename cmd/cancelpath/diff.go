@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 func newDiffCmd() *cobra.Command {
@@ -32,15 +33,15 @@ Exit codes: 0 no regression, 1 at least one regression, 2 bad input.
 			default:
 				return usageErr("diff: --format %q: want table, json or markdown", format)
 			}
-			old, err := reports.Load(args[0])
+			old, err := results.Load(args[0])
 			if err != nil {
 				return usageErr("diff: %v", err)
 			}
-			new, err := reports.Load(args[1])
+			new, err := results.Load(args[1])
 			if err != nil {
 				return usageErr("diff: %v", err)
 			}
-			d := reports.Diff(old, new)
+			d := results.Diff(old, new)
 			opt := reports.Options{Color: format == "table" && colorOK(cmd.OutOrStdout())}
 			if err := reports.RenderDiff(cmd.OutOrStdout(), d, format, opt); err != nil {
 				return runtimeErr(fmt.Errorf("diff: %w", err))

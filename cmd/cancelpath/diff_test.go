@@ -10,12 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // writeChanged writes the fixture after change to a temporary results.json.
-func writeChanged(t *testing.T, change func(d *reports.Document)) string {
+func writeChanged(t *testing.T, change func(d *results.Document)) string {
 	t.Helper()
-	doc, err := reports.ReadDocument(resultsFixture)
+	doc, err := results.ReadDocument(resultsFixture)
 	require.NoError(t, err)
 	change(doc)
 	path := filepath.Join(t.TempDir(), "results.json")
@@ -27,12 +28,12 @@ func writeChanged(t *testing.T, change func(d *reports.Document)) string {
 }
 
 func TestDiffCommand(t *testing.T) {
-	longer := writeChanged(t, func(d *reports.Document) {
+	longer := writeChanged(t, func(d *results.Document) {
 		n := 5
 		d.Results[0].Metrics.ClicksToControl = &n
 		d.Results[0].Grade = "C"
 	})
-	better := writeChanged(t, func(d *reports.Document) {
+	better := writeChanged(t, func(d *results.Document) {
 		n := 1
 		d.Results[1].Metrics.LevelsToControl = &n
 	})
@@ -69,11 +70,11 @@ func TestDiffCommand(t *testing.T) {
 }
 
 func TestDiffCommandJSON(t *testing.T) {
-	longer := writeChanged(t, func(d *reports.Document) { d.Results[0].Control.Box.Width = 40 })
+	longer := writeChanged(t, func(d *results.Document) { d.Results[0].Control.Box.Width = 40 })
 	code, stdout, _ := runCLI(t, "diff", resultsFixture, longer, "--format", "json")
 	require.Equal(t, exitFindings, code)
-	var d reports.DiffResult
+	var d results.DiffResult
 	require.NoError(t, json.Unmarshal([]byte(stdout), &d))
 	require.Len(t, d.Rows, 1)
-	assert.Equal(t, reports.DiffRow{Key: "xingchen@desktop", Site: "星辰卡盟", Device: "desktop", Metric: "control_width", Old: "120", New: "40", Change: reports.Worse}, d.Rows[0])
+	assert.Equal(t, results.DiffRow{Key: "xingchen@desktop", Site: "星辰卡盟", Device: "desktop", Metric: "control_width", Old: "120", New: "40", Change: results.Worse}, d.Rows[0])
 }

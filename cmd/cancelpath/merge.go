@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 func newMergeCmd() *cobra.Command {
@@ -27,15 +28,15 @@ the exit status 3, unless --allow-gaps.`,
   cancelpath report all.json --format html -o report`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			docs := make([]*reports.Document, len(args))
+			docs := make([]*results.Document, len(args))
 			for i, a := range args {
-				d, err := reports.Load(a)
+				d, err := results.Load(a)
 				if err != nil {
 					return usageErr("merge: %v", err)
 				}
 				docs[i] = d
 			}
-			merged, gaps, err := reports.Merge(args, docs)
+			merged, gaps, err := results.Merge(args, docs)
 			if err != nil {
 				return usageErr("merge: %v", err)
 			}

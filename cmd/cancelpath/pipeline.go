@@ -18,6 +18,7 @@ import (
 	auditrun "github.com/cancelpath/cancelpath/audit/run"
 	"github.com/cancelpath/cancelpath/audit/scenario"
 	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // auditFlags are the flags `audit` and `demo` share.
@@ -148,9 +149,9 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		scs = c.shard.Filter(scs)
 	}
 	a := &audit.Auditor{Packs: c.packs, Rules: c.rules, Parallel: c.parallel, Run: auditrun.Options{OutDir: c.out},
-		Explore: c.explore, FailOn: c.failOn, Tool: reports.Tool{Name: "cancelpath", Version: version}}
+		Explore: c.explore, FailOn: c.failOn, Tool: results.Tool{Name: "cancelpath", Version: version}}
 
-	var stream *reports.JSONLWriter
+	var stream *results.JSONLWriter
 	if c.out != "" {
 		if err := os.MkdirAll(c.out, 0o755); err != nil {
 			return runtimeErr(fmt.Errorf("output folder: %w", err))
@@ -166,7 +167,7 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 				len(a.Pending(scs)))
 		}
 		var err error
-		stream, err = reports.NewJSONLWriter(path, c.resume)
+		stream, err = results.NewJSONLWriter(path, c.resume)
 		if err != nil {
 			return runtimeErr(err)
 		}
@@ -193,14 +194,14 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 	a.Browser = pool
 
 	bar := newProgress(progress, len(a.Pending(scs)))
-	a.Sinks = append(a.Sinks, audit.SinkFunc(func(e *reports.Entry) error { bar.done(&e.Result); return nil }))
+	a.Sinks = append(a.Sinks, audit.SinkFunc(func(e *results.Entry) error { bar.done(&e.Result); return nil }))
 	doc, outcome, err := a.Audit(ctx, scs)
 	bar.finish()
 	if errors.Is(err, audit.ErrConfig) {
 		return usageErr("%v", err)
 	}
 	if doc != nil && c.shard != nil {
-		doc.Shard = &reports.ShardInfo{Index: c.shard.Index, Total: c.shard.Total, Runs: []string{}}
+		doc.Shard = &results.ShardInfo{Index: c.shard.Index, Total: c.shard.Total, Runs: []string{}}
 		for _, j := range audit.Jobs(scs) {
 			doc.Shard.Runs = append(doc.Shard.Runs, j.Key())
 		}
@@ -217,11 +218,11 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 }
 
 // previousResults reads a results stream left by an earlier (perhaps killed) sweep; none is fine.
-func previousResults(path string) ([]reports.Entry, error) {
+func previousResults(path string) ([]results.Entry, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	prev, err := reports.ReadJSONL(path)
+	prev, err := results.ReadJSONL(path)
 	if err != nil {
 		return nil, fmt.Errorf("resume: %w", err)
 	}
@@ -229,7 +230,7 @@ func previousResults(path string) ([]reports.Entry, error) {
 }
 
 // writeReports prints the table (or the chosen formats) to stdout and writes the files into --out.
-func writeReports(c *auditConfig, doc *reports.Document, stdout, progress io.Writer) error {
+func writeReports(c *auditConfig, doc *results.Document, stdout, progress io.Writer) error {
 	opt := reports.Options{Lang: c.lang, Color: colorOK(stdout), BaseDir: c.out}
 	if c.out == "" {
 		formats := c.formats

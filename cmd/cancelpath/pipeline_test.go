@@ -10,7 +10,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit"
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
-	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // A run's status decides the exit code before any rule: 3 when nothing about the cancel control was
@@ -69,7 +69,7 @@ func TestExitStatus(t *testing.T) {
 				require.NoError(t, err)
 				c.failOn = sev
 			}
-			doc := &reports.Document{Results: []reports.Entry{audit.Score(cn, tt.r)}}
+			doc := &results.Document{Results: []results.Entry{audit.Score(cn, tt.r)}}
 			err := exitStatus(c, audit.OutcomeOf(doc, c.failOn))
 			if tt.code == exitOK {
 				require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 func newReportCmd() *cobra.Command {
@@ -49,7 +50,7 @@ indexes one page per site under DIR/sites.
 			if lang != "en" && lang != "zh" {
 				return usageErr("report: --lang %q: want en or zh", lang)
 			}
-			doc, err := reports.Load(args[0])
+			doc, err := results.Load(args[0])
 			if err != nil {
 				return usageErr("report: %v", err)
 			}

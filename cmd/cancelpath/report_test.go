@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // resultsFixture is the reports package's hand-built audit (eight runs, every kind of status but failed and
@@ -64,7 +64,7 @@ func TestReportWritesFiles(t *testing.T) {
 	assert.NotContains(t, string(html), "data:image/", "a report written into a folder embeds nothing")
 
 	// The JSON written is the same document, so report can read its own output.
-	doc, err := reports.ReadDocument(filepath.Join(out, "results.json"))
+	doc, err := results.ReadDocument(filepath.Join(out, "results.json"))
 	require.NoError(t, err)
 	assert.Len(t, doc.Results, 8)
 }
@@ -81,9 +81,9 @@ func TestReportReadsSchemaV1(t *testing.T) {
 
 	code, stdout, stderr := runCLI(t, "report", old, "--format", "json")
 	require.Equal(t, exitOK, code, stderr)
-	var back reports.Document
+	var back results.Document
 	require.NoError(t, json.Unmarshal([]byte(stdout), &back))
-	assert.Equal(t, reports.SchemaVersion, back.SchemaVersion)
+	assert.Equal(t, results.SchemaVersion, back.SchemaVersion)
 	assert.NotContains(t, stdout, `"not_found"`)
 	assert.Contains(t, stdout, "schema 1.x status not_found read as no_control")
 
@@ -96,10 +96,10 @@ func TestReportReadsSchemaV1(t *testing.T) {
 }
 
 func TestReportReadsAStream(t *testing.T) {
-	doc, err := reports.ReadDocument(resultsFixture)
+	doc, err := results.ReadDocument(resultsFixture)
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "results.jsonl")
-	w, err := reports.NewJSONLWriter(path, false)
+	w, err := results.NewJSONLWriter(path, false)
 	require.NoError(t, err)
 	for i := range doc.Results {
 		require.NoError(t, w.Append(&doc.Results[i]))
@@ -107,7 +107,7 @@ func TestReportReadsAStream(t *testing.T) {
 	require.NoError(t, w.Close())
 	code, stdout, stderr := runCLI(t, "report", path, "--format", "json")
 	require.Equal(t, 0, code, stderr)
-	var back reports.Document
+	var back results.Document
 	require.NoError(t, json.Unmarshal([]byte(stdout), &back))
 	assert.Len(t, back.Results, 8)
 	assert.Equal(t, 1, back.Results[0].Rank)

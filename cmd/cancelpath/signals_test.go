@@ -16,6 +16,7 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/browser"
 	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 )
 
 // The test binary doubles as the CLI when this variable is set, so the tests can kill a real process.
@@ -88,7 +89,7 @@ func TestKilledSweepLeavesNoBrowser(t *testing.T) {
 				_ = os.RemoveAll(p)
 			}
 
-			entries, err := reports.ReadJSONL(stream)
+			entries, err := results.ReadJSONL(stream)
 			require.NoError(t, err, "the stream stays readable")
 			assert.NotEmpty(t, entries)
 		})

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/evidence"
 )
 
 func newVerifyCmd() *cobra.Command {
@@ -30,27 +30,28 @@ Exit codes: 0 intact, 1 anything changed, missing or added, 2 no evidence folder
 			if !fileExists(args[0]) {
 				return usageErr("verify: %s does not exist", args[0])
 			}
-			sealed, problems, err := reports.VerifyEvidenceFolders(args[0])
+			folders, err := evidence.Verify(args[0])
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			bad := map[string]int{}
-			for _, p := range problems {
-				bad[p.Dir]++
-			}
 			w := cmd.OutOrStdout()
-			for _, s := range sealed {
+			problems, failed := 0, 0
+			for _, f := range folders {
 				state := "intact"
-				if bad[s.Dir] > 0 {
+				if !f.Intact() {
 					state = "FAILED"
+					problems += len(f.Problems)
+					failed++
 				}
-				fmt.Fprintf(w, "%-6s  %s  (%d files; manifest sha256 %s)\n", state, s.Dir, s.Files, s.ManifestSHA256)
+				fmt.Fprintf(w, "%-6s  %s  (%d files; manifest sha256 %s)\n", state, f.Dir, f.Files, f.ManifestSHA256)
 			}
-			for _, p := range problems {
-				fmt.Fprintln(w, "  "+p.String())
+			for _, f := range folders {
+				for _, p := range f.Problems {
+					fmt.Fprintln(w, "  "+p.String())
+				}
 			}
-			if len(problems) > 0 {
-				return &exitError{exitFindings, fmt.Errorf("verify: %d problem(s) in %d of %d evidence folder(s)", len(problems), len(bad), len(sealed))}
+			if problems > 0 {
+				return &exitError{exitFindings, fmt.Errorf("verify: %d problem(s) in %d of %d evidence folder(s)", problems, failed, len(folders))}
 			}
 			return nil
 		},

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/evidence"
 )
 
 // sealedEvidence builds out/evidence/<key>/ for two runs and seals both.
@@ -23,7 +23,7 @@ func sealedEvidence(t *testing.T) string {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "06-cancel-0.png"), []byte("\x89PNG fake "+key), 0o644))
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "control.mhtml"), []byte("MIME-Version: 1.0\r\n"), 0o644))
 		id, device, _ := strings.Cut(key, "@")
-		require.NoError(t, reports.SealEvidence(dir, reports.EvidenceMeta{ScenarioID: id, Device: device,
+		require.NoError(t, evidence.Seal(dir, evidence.Meta{ScenarioID: id, Device: device,
 			ToolVersion: "test", StartedAt: time.Now(), FinishedAt: time.Now()}))
 	}
 	return out

@@ -1,4 +1,4 @@
-package reports
+package results
 
 import (
 	"cmp"
@@ -27,8 +27,9 @@ func RankEntries(entries []Entry) {
 	}
 }
 
-// ranked returns the entries in rating-table order: by rank (unranked last), then site, then device.
-func ranked(doc *Document) []*Entry {
+// Ranked returns the entries in rating-table order: by rank (unranked last), then site, then device. The
+// entries are doc's own, not copies.
+func Ranked(doc *Document) []*Entry {
 	out := make([]*Entry, len(doc.Results))
 	for i := range doc.Results {
 		out[i] = &doc.Results[i]

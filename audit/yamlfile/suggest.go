@@ -1,9 +1,11 @@
-package scenario
+package yamlfile
 
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Closest returns the candidate nearest to word by edit distance, or "" when none is near enough to be a
@@ -28,6 +30,30 @@ func Closest(word string, candidates []string) string {
 	return best
 }
 
+// DidYouMean suggests the valid word closest to an unknown one (`did you mean "x"?`), or lists the valid
+// words when none is close (`expected one of a, b, c`).
+func DidYouMean(word string, valid []string) string {
+	if c := Closest(word, valid); c != "" {
+		return fmt.Sprintf("did you mean %q?", c)
+	}
+	return "expected one of " + strings.Join(valid, ", ")
+}
+
+// Unknown is the message for a word that is not one of valid: `unknown what "word": did you mean …`.
+func Unknown(what, word string, valid []string) string {
+	return fmt.Sprintf("unknown %s %s: %s", what, Quote(word), DidYouMean(word, valid))
+}
+
+// Quote quotes a value for a message, shortened so that hostile input cannot flood the output.
+func Quote(s string) string {
+	const maxRunes = 60
+	if utf8.RuneCountInString(s) > maxRunes {
+		r := []rune(s)
+		s = string(r[:maxRunes]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
 // sameLetters tells whether a and b hold the same runes, in any order.
 func sameLetters(a, b string) bool {
 	ra, rb := []rune(a), []rune(b)
@@ -37,14 +63,6 @@ func sameLetters(a, b string) bool {
 	slices.Sort(ra)
 	slices.Sort(rb)
 	return slices.Equal(ra, rb)
-}
-
-// didYouMean formats a suggestion for an unknown word, listing the valid ones when none is close.
-func didYouMean(word string, candidates []string) string {
-	if c := Closest(word, candidates); c != "" {
-		return fmt.Sprintf("did you mean %q?", c)
-	}
-	return "expected one of " + strings.Join(candidates, ", ")
 }
 
 // editDistance is the optimal-string-alignment distance between a and b, counted in runes: insertions,

@@ -1,4 +1,4 @@
-package reports
+package results
 
 import (
 	"bufio"
@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"sync"
+
+	"github.com/cancelpath/cancelpath/internal/jsonesc"
 )
 
 // JSONLWriter streams entries to a JSON Lines file as each scenario finishes, so that an interrupted sweep
@@ -61,7 +63,7 @@ func (w *JSONLWriter) Append(e *Entry) error {
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", e.Key(), err)
 	}
-	line = append(escapeFormatChars(line), '\n')
+	line = append(jsonesc.Escape(line), '\n')
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.f == nil {
@@ -91,8 +93,9 @@ func (w *JSONLWriter) Close() error {
 	return nil
 }
 
-// ReadJSONL reads the entries of a JSON Lines stream in file order, 1.x statuses upgraded (upgrade.go). A last line without its newline that
-// does not parse is what a killed sweep leaves behind: it is dropped. A bad line anywhere else is an error.
+// ReadJSONL reads the entries of a JSON Lines stream in file order, 1.x statuses upgraded (upgrade.go). A
+// last line without its newline that does not parse is what a killed sweep leaves behind: it is dropped. A
+// bad line anywhere else is an error.
 func ReadJSONL(path string) ([]Entry, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -141,14 +144,14 @@ func latestPerKey(entries []Entry) []Entry {
 	return out
 }
 
-// renderJSONL writes every entry of doc as one line, in document order.
-func renderJSONL(w io.Writer, doc *Document) error {
+// WriteJSONL writes every entry of doc as one line of results.jsonl, in document order.
+func WriteJSONL(w io.Writer, doc *Document) error {
 	for i := range doc.Results {
 		line, err := json.Marshal(doc.Results[i].normalized())
 		if err != nil {
 			return fmt.Errorf("encode %s: %w", doc.Results[i].Key(), err)
 		}
-		if _, err := w.Write(append(escapeFormatChars(line), '\n')); err != nil {
+		if _, err := w.Write(append(jsonesc.Escape(line), '\n')); err != nil {
 			return err
 		}
 	}

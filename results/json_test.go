@@ -1,4 +1,4 @@
-package reports
+package results
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 func TestJSONRoundTrip(t *testing.T) {
 	doc := loadFixture(t)
 	var buf bytes.Buffer
-	require.NoError(t, Render(&buf, doc, FormatJSON, Options{}))
+	require.NoError(t, WriteJSON(&buf, doc))
 	path := filepath.Join(t.TempDir(), "results.json")
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
 	back, err := ReadDocument(path)
@@ -64,7 +64,7 @@ func TestJSONLStreamSurvivesAKill(t *testing.T) {
 	full, err := os.ReadFile(path)
 	require.NoError(t, err)
 	var line4 bytes.Buffer
-	require.NoError(t, renderJSONL(&line4, &Document{Results: doc.Results[3:4]}))
+	require.NoError(t, WriteJSONL(&line4, &Document{Results: doc.Results[3:4]}))
 	require.NoError(t, os.WriteFile(path, append(full, line4.Bytes()[:line4.Len()/2]...), 0o644))
 
 	got, err := ReadJSONL(path)
@@ -108,7 +108,7 @@ func TestLoadKeepsTheLastRunOfARerunScenario(t *testing.T) {
 	rerun := doc.Results[0]
 	rerun.Overall = 42
 	var buf bytes.Buffer
-	require.NoError(t, renderJSONL(&buf, &Document{Results: []Entry{first, doc.Results[1], rerun}}))
+	require.NoError(t, WriteJSONL(&buf, &Document{Results: []Entry{first, doc.Results[1], rerun}}))
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
 	loaded, err := Load(path)
 	require.NoError(t, err)

@@ -1,48 +1,28 @@
-package run
+package evidence
 
 import (
 	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/mail"
 	"net/textproto"
-	"net/url"
 	"sort"
 	"strings"
-
-	"github.com/cancelpath/cancelpath/audit/scenario"
 )
 
 // A page that echoes the username (a greeting, the title, a profile link) carries it into the control page's
 // MHTML snapshot, in headers (RFC 2047 words) and in quoted-printable or base64 parts, where a plain search
-// and replace cannot see it whole. scrubMHTML decodes every header and text part, masks it, and encodes it
+// and replace cannot see it whole. ScrubMHTML decodes every header and text part, masks it, and encodes it
 // again; binary parts (images, fonts) are copied as they are.
 
-// maskVariants masks the secrets of sc as written and in the encodings a page puts them in: URL query and
-// path escaping, HTML escaping.
-func maskVariants(sc *scenario.Scenario, text string) string {
-	text = sc.Mask(text)
-	for _, secret := range sc.Secrets {
-		if secret == "" {
-			continue
-		}
-		for _, v := range []string{url.QueryEscape(secret), url.PathEscape(secret), html.EscapeString(secret)} {
-			if v != secret {
-				text = strings.ReplaceAll(text, v, "***")
-			}
-		}
-	}
-	return text
-}
-
-// scrubMHTML returns the snapshot with mask applied to every header value and every text part.
-func scrubMHTML(data []byte, mask func(string) string) ([]byte, error) {
+// ScrubMHTML returns the snapshot with mask applied to every header value and every text part. A snapshot
+// that cannot be parsed is an error: what could not be checked is not to be kept.
+func ScrubMHTML(data []byte, mask func(string) string) ([]byte, error) {
 	msg, err := mail.ReadMessage(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot: %w", err)

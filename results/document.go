@@ -1,5 +1,8 @@
-// Package reports renders one results model (Document) into every output format.
-package reports
+// Package results is the results model of an audit (Document, Entry) and its persistence: the JSON document
+// and the JSON Lines stream, reading older schema versions, merging the shards of a split sweep, ranking,
+// and the regression diff between two audits. Package reports renders a Document; package evidence keeps
+// the files a run's findings rest on.
+package results
 
 import (
 	"time"
@@ -12,7 +15,8 @@ import (
 // not_found by no_control, blocked, out_of_reach and site_error (see upgrade.go for reading 1.x).
 const SchemaVersion = "2.0"
 
-// Document is a whole audit: what every format is rendered from, and what `report` and `diff` read back.
+// Document is a whole audit: what every report format is rendered from, and what `report` and `diff` read
+// back.
 type Document struct {
 	SchemaVersion string    `json:"schema_version"`
 	Tool          Tool      `json:"tool"`
@@ -47,4 +51,15 @@ type Entry struct {
 	Overall float64 `json:"overall"`
 	Grade   string  `json:"grade"`
 	Rank    int     `json:"rank"`
+}
+
+// Scored tells whether the entry has an overall score to show: it has pack scores, and its run was carried
+// out (one that was not measured nothing, even where an older cancelpath scored its could-not-measure
+// verdicts).
+func (e *Entry) Scored() bool { return len(e.Scores) > 0 && e.Status.CarriedOut() }
+
+// InForce tells whether a verdict's rule was in force when the result was measured: only those count. A
+// verdict without a rule status (written before rule statuses existed) is in force.
+func InForce(v *rules.Verdict) bool {
+	return v.RuleStatus == "" || v.RuleStatus == rules.StatusInForce
 }

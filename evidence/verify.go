@@ -1,0 +1,196 @@
+package evidence
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ProblemKind says what is wrong with a file in an evidence folder.
+type ProblemKind string
+
+const (
+	ProblemChanged   ProblemKind = "changed"   // its hash differs from the manifest's
+	ProblemMissing   ProblemKind = "missing"   // listed in the manifest, not on disk
+	ProblemUnlisted  ProblemKind = "unlisted"  // on disk, not in the manifest (added after sealing)
+	ProblemMalformed ProblemKind = "malformed" // a manifest line that cannot be read, or an unsafe path
+)
+
+// Problem is one thing Verify found.
+type Problem struct {
+	Dir    string      // the evidence folder (the one holding the manifest)
+	File   string      // relative to Dir, slash-separated
+	Kind   ProblemKind // what is wrong
+	Detail string      // expected and actual hash, or the parse error
+}
+
+func (p Problem) String() string {
+	s := fmt.Sprintf("%s: %s", p.Kind, filepath.Join(p.Dir, filepath.FromSlash(p.File)))
+	if p.Detail != "" {
+		s += " (" + p.Detail + ")"
+	}
+	return s
+}
+
+// Folder is one evidence folder Verify checked.
+type Folder struct {
+	Dir            string
+	Files          int       // files listed in its manifest
+	ManifestSHA256 string    // the manifest's own hash, to record elsewhere
+	Problems       []Problem // every changed, missing and unlisted file, in the manifest's order then by name
+}
+
+// Intact tells whether the folder is as it was sealed.
+func (f *Folder) Intact() bool { return len(f.Problems) == 0 }
+
+// Verify checks one evidence folder (one holding MANIFEST.sha256) or every evidence folder below dir, and
+// returns them in path order with every changed, missing and unlisted file. It is an error when dir holds
+// no manifest at all, or when a folder cannot be read (the folders checked until then are returned).
+func Verify(dir string) ([]Folder, error) {
+	manifests, err := findManifests(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(manifests) == 0 {
+		return nil, fmt.Errorf("verify %s: no %s found (is this an evidence folder?)", dir, ManifestName)
+	}
+	var folders []Folder
+	for _, m := range manifests {
+		f, err := verifyFolder(filepath.Dir(m))
+		if err != nil {
+			return folders, err
+		}
+		folders = append(folders, f)
+	}
+	return folders, nil
+}
+
+// findManifests returns the manifests at or below dir, sorted; a sealed folder's own subfolders are part of
+// it and are not searched for further manifests.
+func findManifests(dir string) ([]string, error) {
+	var found []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		m := filepath.Join(p, ManifestName)
+		if _, err := os.Lstat(m); err == nil {
+			found = append(found, m)
+			return filepath.SkipDir
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verify %s: %w", dir, err)
+	}
+	return found, nil
+}
+
+// verifyFolder checks the folder holding a manifest.
+func verifyFolder(dir string) (Folder, error) {
+	folder := Folder{Dir: dir}
+	data, err := os.ReadFile(filepath.Join(dir, ManifestName))
+	if err != nil {
+		return folder, fmt.Errorf("verify %s: %w", dir, err)
+	}
+	sum := sha256.Sum256(data)
+	folder.ManifestSHA256 = hex.EncodeToString(sum[:])
+	var problems []Problem
+	listed := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		if line == "" {
+			continue
+		}
+		want, name, err := parseManifestLine(line)
+		if err == nil && !filepath.IsLocal(filepath.FromSlash(name)) {
+			err = errors.New("path leaves the folder")
+		}
+		if err != nil {
+			problems = append(problems, Problem{Dir: dir, File: ManifestName, Kind: ProblemMalformed, Detail: fmt.Sprintf("line %d: %v", n, err)})
+			continue
+		}
+		folder.Files++
+		listed[name] = true
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if fi, err := os.Lstat(p); err == nil && !fi.Mode().IsRegular() {
+			problems = append(problems, Problem{Dir: dir, File: name, Kind: ProblemChanged, Detail: "no longer a regular file"})
+			continue
+		}
+		got, err := fileSHA256(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			problems = append(problems, Problem{Dir: dir, File: name, Kind: ProblemMissing})
+		case err != nil:
+			problems = append(problems, Problem{Dir: dir, File: name, Kind: ProblemChanged, Detail: err.Error()})
+		case got != want:
+			problems = append(problems, Problem{Dir: dir, File: name, Kind: ProblemChanged, Detail: "sha256 " + want + " in the manifest, " + got + " on disk"})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return folder, fmt.Errorf("verify %s: %w", dir, err)
+	}
+	files, irregular, err := listFiles(dir)
+	if err != nil {
+		return folder, fmt.Errorf("verify %s: %w", dir, err)
+	}
+	for _, f := range files {
+		if !listed[f] {
+			problems = append(problems, Problem{Dir: dir, File: f, Kind: ProblemUnlisted})
+		}
+	}
+	for _, f := range irregular {
+		if !listed[f] {
+			problems = append(problems, Problem{Dir: dir, File: f, Kind: ProblemUnlisted, Detail: "not a regular file"})
+		}
+	}
+	folder.Problems = problems
+	return folder, nil
+}
+
+// parseManifestLine reads a line written by manifestLine (or by sha256sum, text or binary mode).
+func parseManifestLine(line string) (sum, name string, err error) {
+	escaped := strings.HasPrefix(line, "\\")
+	if escaped {
+		line = line[1:]
+	}
+	if len(line) < 66 || (line[64] != ' ') || (line[65] != ' ' && line[65] != '*') {
+		return "", "", errors.New("not a sha256sum line")
+	}
+	sum, name = strings.ToLower(line[:64]), line[66:]
+	if _, err := hex.DecodeString(sum); err != nil {
+		return "", "", errors.New("not a sha256sum line")
+	}
+	if escaped {
+		var b strings.Builder
+		for i := 0; i < len(name); i++ {
+			if name[i] != '\\' || i+1 == len(name) {
+				b.WriteByte(name[i])
+				continue
+			}
+			i++
+			switch name[i] {
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			default:
+				b.WriteByte(name[i])
+			}
+		}
+		name = b.String()
+	}
+	return sum, name, nil
+}
