@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,7 +41,19 @@ func main() {
 	dir := flag.String("scenarios", "scenarios/demo", "folder of the demo scenarios")
 	report := flag.Int("report", 0, "instead of the sweeps, measure the HTML report of this many synthetic runs (size, first paint)")
 	reportDir := flag.String("report-dir", "", "with -report: write the report here and keep it (default: a temporary folder)")
+	cpuprofile := flag.String("cpuprofile", "", "write the tool's CPU profile of the whole bench to this file (go tool pprof)")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if *report > 0 {
@@ -71,10 +84,10 @@ func bench(ctx context.Context, n int, levels, lats string, rawRuns, evRuns int,
 	}
 	fmt.Printf("command: go run ./cmd/bench -n %d -parallel %s -latency %s -raw %d -evidence %d\n", n, levels, lats, rawRuns, evRuns)
 	fmt.Printf("sweep: %d scenarios per row over the demo sites, desktop, cancel path only (login, cancel, done)\n", n)
-	fmt.Printf("machine: %d CPUs; browser and tool memory is PSS summed over the process tree, sampled every 100 ms\n\n", runtime.NumCPU())
+	fmt.Printf("machine: %d CPUs; browser and tool memory is PSS summed over the process tree, sampled every 500 ms\n\n", runtime.NumCPU())
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "latency\tparallel\truns\tok\twall s\truns/min\tvs parallel 1\tmedian s\tp95 s\tpeak MiB\t")
+	fmt.Fprintln(tw, "latency\tparallel\truns\tok\twall s\truns/min\tvs parallel 1\tmedian s\tp95 s\tpeak MiB\tmachine busy\tbrowser CPU\t")
 	type key struct {
 		lat time.Duration
 		p   int
@@ -103,8 +116,13 @@ func bench(ctx context.Context, n int, levels, lats string, rawRuns, evRuns int,
 				if one := figures[key{lat, 1}]; one != nil && one.perMin > 0 {
 					speedup = fmt.Sprintf("%.2f×", st.perMin/one.perMin)
 				}
-				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%s\t%.2f\t%.2f\t%.0f\t\n", lat, p, st.runs, st.ok,
-					st.wall.Seconds(), st.perMin, speedup, st.median.Seconds(), st.p95.Seconds(), st.peakMiB)
+				// machine busy: the share of all CPUs' time that was not idle during the sweep; browser CPU: the
+				// browsers' share of the CPU time the tool and its (reaped) browsers used.
+				total := st.cpu.tool + st.cpu.browsers
+				busy := st.machineBusy
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%s\t%.2f\t%.2f\t%.0f\t%.0f%%\t%.0f%%\t\n", lat, p, st.runs, st.ok,
+					st.wall.Seconds(), st.perMin, speedup, st.median.Seconds(), st.p95.Seconds(), st.peakMiB, 100*busy,
+					100*float64(st.cpu.browsers)/float64(max(total, 1)))
 			}
 			return nil
 		}(); err != nil {
@@ -210,10 +228,14 @@ type sweepStats struct {
 	perMin      float64
 	median, p95 time.Duration
 	peakMiB     float64
+	cpu         cpuUse  // the sweep's CPU time, tool and browsers
+	machineBusy float64 // share of the machine's CPU time that was busy during the sweep (all processes)
 }
 
 func sweep(ctx context.Context, scs []*scenario.Scenario, parallel int) (*sweepStats, error) {
 	mem := startSampler()
+	cpu0 := cpuNow()
+	busy0, total0 := machineTicks()
 	start := time.Now()
 	pool, err := audit.NewPool(ctx, 1, func(ctx context.Context, _ int) (*browser.Browser, error) {
 		return audit.OpenBrowser(ctx, audit.BrowserOptions{})
@@ -231,14 +253,17 @@ func sweep(ctx context.Context, scs []*scenario.Scenario, parallel int) (*sweepS
 			}
 		}})
 	wall := time.Since(start)
-	_ = pool.Close() // waits for its browsers: no deadline, no error
+	busy1, total1 := machineTicks()
+	_ = pool.Close()            // waits for its browsers: no deadline, no error
+	cpu := cpuNow().since(cpu0) // the browsers are reaped now: their CPU time is in RUSAGE_CHILDREN
 	peak := mem.stop()
 	if err != nil {
 		return nil, err
 	}
 	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
 	return &sweepStats{runs: len(durs), ok: ok, wall: wall, perMin: float64(len(durs)) / wall.Minutes(),
-		median: pct(durs, 0.5), p95: pct(durs, 0.95), peakMiB: peak}, nil
+		median: pct(durs, 0.5), p95: pct(durs, 0.95), peakMiB: peak, cpu: cpu,
+		machineBusy: float64(busy1-busy0) / float64(max(total1-total0, 1))}, nil
 }
 
 func pct(sorted []time.Duration, p float64) time.Duration {

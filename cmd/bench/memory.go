@@ -20,7 +20,9 @@ func startSampler() *sampler {
 	s := &sampler{done: make(chan struct{}), peak: make(chan float64, 1)}
 	go func() {
 		peak := 0.0
-		t := time.NewTicker(100 * time.Millisecond)
+		// Reading smaps_rollup costs the kernel a walk of each process's page tables: at 100 ms the sampler
+		// took a quarter of a core (a CPU profile of the bench), which the runs it measures then lacked.
+		t := time.NewTicker(500 * time.Millisecond)
 		defer t.Stop()
 		for {
 			if m := treeMiB(os.Getpid()); m > peak {
