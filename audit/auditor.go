@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -49,6 +50,8 @@ type Auditor struct {
 	Previous []results.Entry
 	// Sinks receive every new result once it is final, one at a time, in completion order.
 	Sinks []Sink
+	// SignKey, when set, signs each sealed evidence folder's manifest (evidence.Sign): who sealed it.
+	SignKey ed25519.PrivateKey
 }
 
 // Sink takes the results of an audit as they become final: a JSONL stream, a progress bar, a database. An
@@ -304,7 +307,13 @@ func (a *Auditor) seal(sc *scenario.Scenario, r *metrics.Result) error {
 	meta := evidence.Meta{ScenarioID: r.ScenarioID, Device: r.Device.Name, ScenarioFile: sc.File,
 		ScenarioSHA256: sc.SHA256, ToolVersion: tool.Version, Browser: a.Browser.Version(), StartedAt: r.StartedAt,
 		FinishedAt: r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond), Status: r.Status}
-	return evidence.Seal(dir, meta)
+	if err := evidence.Seal(dir, meta); err != nil {
+		return err
+	}
+	if a.SignKey != nil {
+		return evidence.Sign(dir, a.SignKey)
+	}
+	return nil
 }
 
 // Pending are the jobs of scs that Audit will run: those without a result in Previous.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -106,6 +107,10 @@ func seal(dir string, meta Meta, now time.Time) error {
 	if err := atomicfile.Write(filepath.Join(dir, MetaName), append(jsonesc.Escape(js), '\n')); err != nil {
 		return fmt.Errorf("seal evidence: %w", err)
 	}
+	// A signature of an earlier manifest would not hold for the new one: sealing again unsigns the folder.
+	if err := os.Remove(filepath.Join(dir, SignatureName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("seal evidence %s: %w", dir, err)
+	}
 	files, irregular, err := listFiles(dir)
 	if err != nil {
 		return fmt.Errorf("seal evidence %s: %w", dir, err)
@@ -143,7 +148,7 @@ func listFiles(dir string) (files, irregular []string, err error) {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		if rel == ManifestName || atomicfile.IsTemp(rel) {
+		if rel == ManifestName || rel == SignatureName || atomicfile.IsTemp(rel) { // the signature follows the manifest
 			return nil
 		}
 		if d.Type().IsRegular() {

@@ -3,6 +3,7 @@ package evidence
 import (
 	"bufio"
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -21,6 +22,8 @@ const (
 	ProblemMissing   ProblemKind = "missing"   // listed in the manifest, not on disk
 	ProblemUnlisted  ProblemKind = "unlisted"  // on disk, not in the manifest (added after sealing)
 	ProblemMalformed ProblemKind = "malformed" // a manifest line that cannot be read, or an unsafe path
+	ProblemUnsigned  ProblemKind = "unsigned"  // a key was given, the folder has no signature
+	ProblemSignature ProblemKind = "signature" // the signature does not hold under the key given
 )
 
 // Problem is one thing Verify found.
@@ -53,7 +56,11 @@ func (f *Folder) Intact() bool { return len(f.Problems) == 0 }
 // Verify checks one evidence folder (one holding MANIFEST.sha256) or every evidence folder below dir, and
 // returns them in path order with every changed, missing and unlisted file. It is an error when dir holds
 // no manifest at all, or when a folder cannot be read (the folders checked until then are returned).
-func Verify(dir string) ([]Folder, error) {
+func Verify(dir string) ([]Folder, error) { return VerifySigned(dir, nil) }
+
+// VerifySigned is Verify that, with a public key, also checks each folder's signature of its manifest
+// (SignatureName): a folder without one, or whose signature does not hold under pub, has a problem.
+func VerifySigned(dir string, pub ed25519.PublicKey) ([]Folder, error) {
 	manifests, err := findManifests(dir)
 	if err != nil {
 		return nil, err
@@ -63,7 +70,7 @@ func Verify(dir string) ([]Folder, error) {
 	}
 	var folders []Folder
 	for _, m := range manifests {
-		f, err := verifyFolder(filepath.Dir(m))
+		f, err := verifyFolder(filepath.Dir(m), pub)
 		if err != nil {
 			return folders, err
 		}
@@ -97,7 +104,7 @@ func findManifests(dir string) ([]string, error) {
 }
 
 // verifyFolder checks the folder holding a manifest.
-func verifyFolder(dir string) (Folder, error) {
+func verifyFolder(dir string, pub ed25519.PublicKey) (Folder, error) {
 	folder := Folder{Dir: dir}
 	data, err := os.ReadFile(filepath.Join(dir, ManifestName))
 	if err != nil {
@@ -149,6 +156,11 @@ func verifyFolder(dir string) (Folder, error) {
 	for _, f := range files {
 		if !listed[f] {
 			problems = append(problems, Problem{Dir: dir, File: f, Kind: ProblemUnlisted})
+		}
+	}
+	if pub != nil {
+		if kind, detail := checkSignature(dir, data, pub); kind != "" {
+			problems = append(problems, Problem{Dir: dir, File: SignatureName, Kind: kind, Detail: detail})
 		}
 	}
 	for _, f := range irregular {

@@ -28,8 +28,12 @@ func TestDemoEndToEnd(t *testing.T) {
 	wrapper := recordingChrome(t, chrome, dir)
 	out := filepath.Join(dir, "out")
 
+	keys := filepath.Join(dir, "auditor")
+	code, _, kerr := runCLI(t, "keygen", "--out", keys)
+	require.Equal(t, exitOK, code, kerr)
+
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(os.Args[0], "demo", "-o", out, "--parallel", "2", "--chrome", wrapper)
+	cmd := exec.Command(os.Args[0], "demo", "-o", out, "--parallel", "2", "--chrome", wrapper, "--sign-key", keys+".key")
 	cmd.Env = append(os.Environ(), asCLI+"=1", "NO_COLOR=1")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -62,8 +66,8 @@ func TestDemoEndToEnd(t *testing.T) {
 			assert.Contains(t, e.Reason, `the path ends at a screen that says "退订自动续费请提供订单号，人工客服将在 1-3 个工作日内处理。"`)
 		}
 	}
-	code, vout, verr := runCLI(t, "verify", out)
-	assert.Equal(t, exitOK, code, "every evidence folder is sealed and intact: %s%s", vout, verr)
+	code, vout, verr := runCLI(t, "verify", "--key", keys+".pub", out)
+	assert.Equal(t, exitOK, code, "every evidence folder is sealed, signed and intact: %s%s", vout, verr)
 
 	profiles := readLines(t, filepath.Join(dir, "profiles"))
 	require.NotEmpty(t, profiles)

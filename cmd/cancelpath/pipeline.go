@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/cancelpath/cancelpath/audit/rules"
 	auditrun "github.com/cancelpath/cancelpath/audit/run"
 	"github.com/cancelpath/cancelpath/audit/scenario"
+	"github.com/cancelpath/cancelpath/evidence"
 	"github.com/cancelpath/cancelpath/reports"
 	"github.com/cancelpath/cancelpath/results"
 )
@@ -38,6 +40,7 @@ type auditFlags struct {
 	explore   bool
 	lang      string
 	quiet     bool
+	signKey   string
 }
 
 func (f *auditFlags) register(cmd *cobra.Command, defaultOut, defaultFailOn string) {
@@ -57,6 +60,7 @@ func (f *auditFlags) register(cmd *cobra.Command, defaultOut, defaultFailOn stri
 	fl.BoolVar(&f.explore, "explore", false, "also search each site for its shortest path to a cancel control, and say when the scripted path is longer (runs that were carried out only)")
 	fl.StringVar(&f.lang, "lang", "en", "language of the reports' own words: en or zh")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
+	fl.StringVar(&f.signKey, "sign-key", "", "Ed25519 private key (PEM, from cancelpath keygen) to sign each evidence folder's MANIFEST.sha256 with")
 }
 
 // auditConfig is the validated form of the flags.
@@ -67,6 +71,7 @@ type auditConfig struct {
 	failOn  rules.Severity
 	noFail  bool
 	shard   *audit.Shard
+	signKey ed25519.PrivateKey // nil: evidence sealed, not signed
 }
 
 func (f *auditFlags) validate() (*auditConfig, error) {
@@ -124,6 +129,18 @@ func (f *auditFlags) validate() (*auditConfig, error) {
 		packs = append(packs, p)
 	}
 	c.packs = packs
+	if f.signKey != "" {
+		if f.out == "" {
+			return nil, usageErr("--sign-key needs --out: it signs the evidence written there")
+		}
+		data, err := os.ReadFile(f.signKey)
+		if err != nil {
+			return nil, usageErr("--sign-key: %v", err)
+		}
+		if c.signKey, err = evidence.ParsePrivateKey(data); err != nil {
+			return nil, usageErr("--sign-key %s: %v", f.signKey, err)
+		}
+	}
 	// Check --rules once up front, so a typo fails before any browser starts.
 	if _, err := rules.Select(packs, f.rules, nil); err != nil {
 		return nil, usageErr("--rules: %v", err)
@@ -131,8 +148,6 @@ func (f *auditFlags) validate() (*auditConfig, error) {
 	return c, nil
 }
 
-// auditRun runs the scenarios, scores them, writes the reports and returns the exit status as an error
-// (nil for exit 0). It is the whole of `audit`, and of `demo` once the sites are served.
 // auditRun is the CLI over audit.Auditor: flags in, the rating table and files out, the outcome mapped to
 // the exit codes of the README.
 func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, stdout, stderr io.Writer) error {
@@ -149,7 +164,7 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		scs = c.shard.Filter(scs)
 	}
 	a := &audit.Auditor{Packs: c.packs, Rules: c.rules, Parallel: c.parallel, Run: auditrun.Options{OutDir: c.out},
-		Explore: c.explore, FailOn: c.failOn, Tool: results.Tool{Name: "cancelpath", Version: version}}
+		Explore: c.explore, FailOn: c.failOn, Tool: results.Tool{Name: "cancelpath", Version: version}, SignKey: c.signKey}
 
 	var stream *results.JSONLWriter
 	if c.out != "" {

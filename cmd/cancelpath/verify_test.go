@@ -82,3 +82,39 @@ func TestVerifyBadInput(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "does not exist")
 }
+
+// keygen makes a pair that signs and checks evidence; verify --key fails a folder that is not signed or is
+// signed by another key; keygen never overwrites.
+func TestKeygenSignVerify(t *testing.T) {
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "auditor")
+	var out, errOut strings.Builder
+	require.Equal(t, exitOK, run(t.Context(), []string{"keygen", "--out", prefix}, &out, &errOut), errOut.String())
+	fi, err := os.Stat(prefix + ".key")
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "the private key is its owner's only")
+	assert.Equal(t, exitUsage, run(t.Context(), []string{"keygen", "--out", prefix}, &out, &errOut), "never overwrites")
+
+	keyPEM, err := os.ReadFile(prefix + ".key")
+	require.NoError(t, err)
+	key, err := evidence.ParsePrivateKey(keyPEM)
+	require.NoError(t, err)
+	ev := sealedEvidence(t)
+	signed := filepath.Join(ev, "evidence", "xingchen@mobile")
+	require.NoError(t, evidence.Sign(signed, key))
+
+	out.Reset()
+	assert.Equal(t, exitOK, run(t.Context(), []string{"verify", "--key", prefix + ".pub", signed}, &out, &errOut), out.String())
+	out.Reset()
+	assert.Equal(t, exitFindings, run(t.Context(), []string{"verify", "--key", prefix + ".pub", filepath.Join(ev, "evidence")}, &out, &errOut))
+	assert.Contains(t, out.String(), "unsigned: "+filepath.Join(ev, "evidence", "yueying@desktop", evidence.SignatureName))
+
+	require.Equal(t, exitOK, run(t.Context(), []string{"keygen", "--out", filepath.Join(dir, "other")}, &out, &errOut))
+	out.Reset()
+	assert.Equal(t, exitFindings, run(t.Context(), []string{"verify", "--key", filepath.Join(dir, "other.pub"), signed}, &out, &errOut))
+	assert.Contains(t, out.String(), "signature: ")
+	assert.Equal(t, exitUsage, run(t.Context(), []string{"verify", "--key", prefix + ".key", signed}, &out, &errOut),
+		"a private key is not a public key")
+	assert.Equal(t, exitUsage, run(t.Context(), []string{"audit", "--sign-key", prefix + ".key", "-o", "", "x.yaml"}, &out, &errOut),
+		"signing needs an output folder")
+}
