@@ -1,14 +1,6 @@
 package evidence
 
 import (
-	"bytes"
-	"encoding/base64"
-	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
-	"net/mail"
 	"net/url"
 	"os"
 	"strings"
@@ -16,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/evidence/evidencetest"
 )
 
 // testdata/snapshot.mhtml is a Blink snapshot cut down by hand: the secret "alice.w@example.test" is split
@@ -58,35 +52,10 @@ func TestScrubMHTML(t *testing.T) {
 	assert.Error(t, err, "what cannot be parsed is not passed through")
 }
 
-// mhtmlTexts decodes a snapshot the way a reader would see it: each header value (RFC 2047 words decoded),
-// then for each part its header values and its decoded body.
+// mhtmlTexts decodes a snapshot the way a reader would see it (evidencetest.MHTMLTexts).
 func mhtmlTexts(t *testing.T, data []byte) []string {
 	t.Helper()
-	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	texts, err := evidencetest.MHTMLTexts(data)
 	require.NoError(t, err)
-	var texts []string
-	var dec mime.WordDecoder
-	subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
-	require.NoError(t, err)
-	texts = append(texts, subject+" "+msg.Header.Get("Snapshot-Content-Location"))
-	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	require.NoError(t, err)
-	r := multipart.NewReader(msg.Body, params["boundary"])
-	for {
-		part, err := r.NextRawPart()
-		if errors.Is(err, io.EOF) {
-			return texts
-		}
-		require.NoError(t, err)
-		var body io.Reader = part
-		switch part.Header.Get("Content-Transfer-Encoding") {
-		case "quoted-printable":
-			body = quotedprintable.NewReader(part)
-		case "base64":
-			body = base64.NewDecoder(base64.StdEncoding, part)
-		}
-		b, err := io.ReadAll(body)
-		require.NoError(t, err)
-		texts = append(texts, part.Header.Get("Content-Location")+"\n"+string(b))
-	}
+	return texts
 }

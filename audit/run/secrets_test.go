@@ -1,17 +1,9 @@
 package run
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"io"
 	"io/fs"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
-	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +18,8 @@ import (
 	"github.com/cancelpath/cancelpath/evidence"
 	"github.com/cancelpath/cancelpath/reports"
 	"github.com/cancelpath/cancelpath/results"
+
+	"github.com/cancelpath/cancelpath/evidence/evidencetest"
 )
 
 // TestSecretsReachNoOutput logs into a site that echoes the username everywhere it can (page text, title,
@@ -108,35 +102,10 @@ mask_fields: [{css: "#username"}]
 	assert.Equal(t, metrics.StatusOK, res.Status, "the snapshot opens: %s", res.Reason)
 }
 
-// mhtmlTexts decodes a snapshot the way a reader would see it: each header value (RFC 2047 words decoded),
-// then for each part its header values and its decoded body.
+// mhtmlTexts decodes a snapshot the way a reader would see it (evidencetest.MHTMLTexts).
 func mhtmlTexts(t *testing.T, data []byte) []string {
 	t.Helper()
-	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	texts, err := evidencetest.MHTMLTexts(data)
 	require.NoError(t, err)
-	var texts []string
-	var dec mime.WordDecoder
-	subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
-	require.NoError(t, err)
-	texts = append(texts, subject+" "+msg.Header.Get("Snapshot-Content-Location"))
-	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	require.NoError(t, err)
-	r := multipart.NewReader(msg.Body, params["boundary"])
-	for {
-		part, err := r.NextRawPart()
-		if errors.Is(err, io.EOF) {
-			return texts
-		}
-		require.NoError(t, err)
-		var body io.Reader = part
-		switch part.Header.Get("Content-Transfer-Encoding") {
-		case "quoted-printable":
-			body = quotedprintable.NewReader(part)
-		case "base64":
-			body = base64.NewDecoder(base64.StdEncoding, part)
-		}
-		b, err := io.ReadAll(body)
-		require.NoError(t, err)
-		texts = append(texts, part.Header.Get("Content-Location")+"\n"+string(b))
-	}
+	return texts
 }

@@ -95,15 +95,11 @@ func bench(ctx context.Context, n int, levels, lats string, rawRuns, evRuns int,
 	figures := map[key]*sweepStats{}
 	for _, lat := range latencies {
 		if err := func() error {
-			srv, err := demo.StartWith("127.0.0.1:0", demo.Options{Latency: lat, Jitter: lat / 4})
+			srv, base, err := demoSites(dir, demo.Options{Latency: lat, Jitter: lat / 4})
 			if err != nil {
 				return err
 			}
 			defer func() { _ = srv.Close() }() // cleanup: the figures are taken
-			base, err := loadDemo(dir, srv.Env())
-			if err != nil {
-				return err
-			}
 			scs := replicate(base, n)
 			for _, p := range ps {
 				st, err := sweep(ctx, scs, p)
@@ -119,9 +115,8 @@ func bench(ctx context.Context, n int, levels, lats string, rawRuns, evRuns int,
 				// machine busy: the share of all CPUs' time that was not idle during the sweep; browser CPU: the
 				// browsers' share of the CPU time the tool and its (reaped) browsers used.
 				total := st.cpu.tool + st.cpu.browsers
-				busy := st.machineBusy
 				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%s\t%.2f\t%.2f\t%.0f\t%.0f%%\t%.0f%%\t\n", lat, p, st.runs, st.ok,
-					st.wall.Seconds(), st.perMin, speedup, st.median.Seconds(), st.p95.Seconds(), st.peakMiB, 100*busy,
+					st.wall.Seconds(), st.perMin, speedup, st.median.Seconds(), st.p95.Seconds(), st.peakMiB, 100*st.machineBusy,
 					100*float64(st.cpu.browsers)/float64(max(total, 1)))
 			}
 			return nil
@@ -152,15 +147,11 @@ func bench(ctx context.Context, n int, levels, lats string, rawRuns, evRuns int,
 	}
 	if rawRuns > 0 {
 		// The engine's own cost shows best with nothing to wait for: no latency.
-		srv, err := demo.Start("127.0.0.1:0")
+		srv, base, err := demoSites(dir, demo.Options{})
 		if err != nil {
 			return err
 		}
 		defer func() { _ = srv.Close() }() // cleanup: the figures are taken
-		base, err := loadDemo(dir, srv.Env())
-		if err != nil {
-			return err
-		}
 		scs := replicate(base, rawRuns)
 		eng, walk, err := overhead(ctx, scs)
 		if err != nil {
@@ -170,6 +161,20 @@ func bench(ctx context.Context, n int, levels, lats string, rawRuns, evRuns int,
 			rawRuns, eng.Seconds(), walk.Seconds(), eng.Seconds()/walk.Seconds())
 	}
 	return nil
+}
+
+// demoSites serves the demo sites with opt and loads their scenarios (cancel path only).
+func demoSites(dir string, opt demo.Options) (*demo.Server, []*scenario.Scenario, error) {
+	srv, err := demo.StartWith("127.0.0.1:0", opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	base, err := loadDemo(dir, srv.Env())
+	if err != nil {
+		_ = srv.Close() // the error to report is the load's
+		return nil, nil, err
+	}
+	return srv, base, nil
 }
 
 // loadDemo loads the demo scenarios (not the ground truth beside them) and keeps their cancel path only.
@@ -278,15 +283,11 @@ func pct(sorted []time.Duration, p float64) time.Duration {
 // page's MHTML, written under a temporary folder), alternating, with the sites' whole flow (subscribe and
 // effect included) and no latency, and prints the medians and their ratio.
 func evidenceOverhead(ctx context.Context, dir string, runs int) error {
-	srv, err := demo.Start("127.0.0.1:0")
+	srv, base, err := demoSites(dir, demo.Options{})
 	if err != nil {
 		return err
 	}
 	defer func() { _ = srv.Close() }() // cleanup: the figures are taken
-	base, err := loadDemo(dir, srv.Env())
-	if err != nil {
-		return err
-	}
 	b, err := audit.OpenBrowser(ctx, audit.BrowserOptions{})
 	if err != nil {
 		return err
