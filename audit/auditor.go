@@ -52,6 +52,12 @@ type Auditor struct {
 	Sinks []Sink
 	// SignKey, when set, signs each sealed evidence folder's manifest (evidence.Sign): who sealed it.
 	SignKey ed25519.PrivateKey
+	// TSA, when set, has each sealed folder's manifest timestamped (RFC 3161): when it was sealed, vouched
+	// for by a third party. A TSA that fails leaves the folder sealed, untimestamped, and a note on the result.
+	TSA *evidence.TSA
+
+	tsaFailures int // TSA failures in a row in this audit; only the finisher's goroutine seals
+	archives    archiveMaskings
 }
 
 // Sink takes the results of an audit as they become final: a JSONL stream, a progress bar, a database. An
@@ -107,6 +113,7 @@ func (a *Auditor) Audit(ctx context.Context, scs []*scenario.Scenario) (*results
 	if a.Browser == nil {
 		return nil, Outcome{}, fmt.Errorf("%w: no browser", ErrConfig)
 	}
+	a.tsaFailures = 0 // each audit gives the TSA a fresh chance
 	packsFor := make(map[string][]*rules.Pack, len(scs))
 	var packIDs []string
 	seen := map[string]bool{}
@@ -134,7 +141,18 @@ func (a *Auditor) Audit(ctx context.Context, scs []*scenario.Scenario) (*results
 	entries := make([]*results.Entry, len(jobs))
 	f := a.finisher(jobs, packsFor, entries)
 	ex := a.explorer(ctx, jobs, f.in)
-	_, sweepErr := Sweep(ctx, a.Browser, jobs, SweepOptions{Parallel: a.Parallel, Run: a.Run,
+	runOpt := a.Run
+	if runOpt.ToolVersion == "" {
+		runOpt.ToolVersion = tool.Version
+	}
+	onArchive := runOpt.OnArchive
+	runOpt.OnArchive = func(r *metrics.Result, arch run.Archive) {
+		a.archives.put(r, arch.Masking) // declared in meta.json when the folder is sealed
+		if onArchive != nil {
+			onArchive(r, arch)
+		}
+	}
+	_, sweepErr := Sweep(ctx, a.Browser, jobs, SweepOptions{Parallel: a.Parallel, Run: runOpt,
 		OnResult: func(i int, r *metrics.Result) { ex.in <- finishedRun{i, r} }})
 	ex.close()
 	sinkErr := f.close()
@@ -216,7 +234,9 @@ func (a *Auditor) finisher(jobs []Job, packsFor map[string][]*rules.Pack, entrie
 			e := Score(packsFor[fr.r.ScenarioID], fr.r)
 			entries[fr.i] = &e
 			if a.Run.OutDir != "" {
-				if err := a.seal(jobs[fr.i].Scenario, fr.r); err != nil {
+				notes, err := a.seal(jobs[fr.i].Scenario, fr.r)
+				e.Notes = append(e.Notes, notes...)
+				if err != nil {
 					e.Notes = append(e.Notes, "evidence not sealed: "+err.Error())
 				}
 			}
@@ -292,27 +312,70 @@ func compareExplored(ctx context.Context, b run.Browser, sc *scenario.Scenario, 
 	}
 }
 
-// seal writes the run's metadata beside its evidence and seals the folder with MANIFEST.sha256.
-func (a *Auditor) seal(sc *scenario.Scenario, r *metrics.Result) error {
+// seal writes the run's metadata beside its evidence and seals the folder with MANIFEST.sha256, then signs
+// and timestamps it when asked, recording each step in the folder's custody log. What went wrong after
+// sealing (a TSA that failed, an entry not recorded) comes back as notes: the folder stays sealed.
+func (a *Auditor) seal(sc *scenario.Scenario, r *metrics.Result) (notes []string, err error) {
 	dir := filepath.Join(a.Run.OutDir, evidence.Dir(r.ScenarioID, r.Device.Name))
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return nil // no evidence was taken (the run failed before its first screenshot)
+		return nil, nil // no evidence was taken (the run failed before its first screenshot)
 	} else if err != nil {
-		return err
+		return nil, err
 	}
 	tool := a.Tool
 	if tool.Version == "" {
 		tool.Version = "dev"
 	}
+	// A custody entry not written is a note, not a reason to leave the folder unsealed: verify then shows
+	// the gap in the chain.
+	custody := func(ev evidence.CustodyEvent, detail string) {
+		if err := evidence.AppendCustody(dir, evidence.Event{Event: ev, ToolVersion: tool.Version, Detail: detail}); err != nil {
+			notes = append(notes, "custody log: "+err.Error())
+		}
+	}
+	// The log starts when the folder is first sealed; a folder sealed before (a run repeated into the
+	// same output) keeps its history.
+	if _, err := os.Stat(filepath.Join(dir, evidence.CustodyName)); errors.Is(err, fs.ErrNotExist) {
+		custody(evidence.CustodyCreated, fmt.Sprintf("evidence of %s@%s, run started %s", r.ScenarioID, r.Device.Name,
+			r.StartedAt.UTC().Format(time.RFC3339)))
+	}
 	meta := evidence.Meta{ScenarioID: r.ScenarioID, Device: r.Device.Name, ScenarioFile: sc.File,
 		ScenarioSHA256: sc.SHA256, ToolVersion: tool.Version, Browser: a.Browser.Version(), StartedAt: r.StartedAt,
-		FinishedAt: r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond), Status: r.Status}
+		FinishedAt: r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond), Status: r.Status,
+		Steps: r.Steps, Provenance: a.provenance(tool.Version, r, time.Now()), Masking: masking(sc, a.archives.take(r))}
 	if err := evidence.Seal(dir, meta); err != nil {
-		return err
+		return notes, err
 	}
+	custody(evidence.CustodySealed, "meta.json and MANIFEST.sha256 written; run status "+string(r.Status))
 	if a.SignKey != nil {
-		return evidence.Sign(dir, a.SignKey)
+		if err := evidence.Sign(dir, a.SignKey); err != nil {
+			return notes, err
+		}
+		custody(evidence.CustodySigned, "Ed25519, public key sha256 "+evidence.KeyID(a.SignKey.Public().(ed25519.PublicKey)))
 	}
+	if a.TSA != nil {
+		notes = append(notes, a.timestamp(dir, custody)...)
+	}
+	return notes, nil
+}
+
+// maxTSAFailures in a row and the TSA is not asked again in this audit: a TSA that is down would otherwise
+// hold every run's sealing up for its timeout.
+const maxTSAFailures = 3
+
+// timestamp has the sealed folder timestamped by a.TSA and records it; a failure is a note.
+func (a *Auditor) timestamp(dir string, custody func(evidence.CustodyEvent, string)) []string {
+	if a.tsaFailures >= maxTSAFailures {
+		return []string{fmt.Sprintf("evidence not timestamped: the TSA failed %d times in a row and is not asked again in this audit", a.tsaFailures)}
+	}
+	info, err := a.TSA.Timestamp(context.Background(), dir) // bounded by the TSA's timeout, not the sweep's context: a finished run is still sealed after Ctrl-C
+	if err != nil {
+		a.tsaFailures++
+		return []string{"evidence not timestamped: " + err.Error()}
+	}
+	a.tsaFailures = 0
+	custody(evidence.CustodyTimestamped, fmt.Sprintf("RFC 3161 token from %s (%s), time %s, serial %s", a.TSA.URL, info.TSA,
+		info.Time.Format(time.RFC3339), info.Serial))
 	return nil
 }
 

@@ -19,6 +19,7 @@ import (
 type Pool struct {
 	open    func(ctx context.Context, slot int) (*browser.Browser, error)
 	version string
+	locale  browser.Locale
 
 	mu     sync.Mutex
 	slots  []*slot
@@ -64,7 +65,7 @@ func NewPool(ctx context.Context, k int, open func(ctx context.Context, slot int
 		p.slots = append(p.slots, &slot{b: b})
 		p.home[b] = i
 	}
-	p.version = p.slots[0].b.Version()
+	p.version, p.locale = p.slots[0].b.Version(), p.slots[0].b.Locale()
 	return p, nil
 }
 
@@ -220,6 +221,10 @@ func (p *Pool) replace(ctx context.Context, i int, old *browser.Browser) error {
 
 // Version is the first browser's version (all are launched from the same binary or endpoint).
 func (p *Pool) Version() string { return p.version }
+
+// Locale is what the pages of the pool's first browser see of language and zone (the pool's browsers
+// are launched alike, or are endpoints the auditor set up alike).
+func (p *Pool) Locale() browser.Locale { return p.locale }
 
 // PIDs of the launched browsers in service (none for remote ones).
 func (p *Pool) PIDs() []int {

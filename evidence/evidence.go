@@ -6,9 +6,10 @@
 // `sha256sum -c MANIFEST.sha256`; Verify (`cancelpath verify`) does the same and also finds files added
 // later.
 //
-// The manifest proves that nothing changed since sealing; it cannot prove who sealed it. Whoever needs that
-// records the manifest's own hash (cancelpath verify prints it) somewhere the auditee cannot change, or signs
-// it.
+// The manifest proves that nothing changed since sealing; it cannot prove who sealed it, or when. Whoever
+// needs that records the manifest's own hash (cancelpath verify prints it) somewhere the auditee cannot
+// change, signs it (Sign: who) or has a time-stamping authority sign its hash (TSA.Timestamp, RFC 3161:
+// when). AppendCustody keeps the folder's history in a hash-chained log beside it (CustodyName).
 package evidence
 
 import "path/filepath"

@@ -34,6 +34,9 @@ type Meta struct {
 	Status         metrics.Status
 	// Steps, when given, are written with their UTC start times and screenshots: the timeline of the run.
 	Steps []metrics.Step
+	// Provenance and Masking say what made the folder and what it withholds (see their types).
+	Provenance Provenance
+	Masking    Masking
 }
 
 // metaJSON is meta.json: times as RFC 3339 strings in UTC, whatever zone the engine used.
@@ -51,6 +54,8 @@ type metaJSON struct {
 	SealedAt       string     `json:"sealed_at"`
 	Status         string     `json:"status,omitempty"`
 	Steps          []stepJSON `json:"steps,omitempty"`
+	Provenance     Provenance `json:"provenance"`
+	Masking        Masking    `json:"masking"`
 }
 
 type stepJSON struct {
@@ -92,7 +97,10 @@ func seal(dir string, meta Meta, now time.Time) error {
 		Tool: "cancelpath", ToolVersion: meta.ToolVersion, ScenarioID: meta.ScenarioID, Site: meta.Site,
 		Device: meta.Device, ScenarioFile: meta.ScenarioFile, ScenarioSHA256: meta.ScenarioSHA256,
 		Browser: meta.Browser, StartedAt: utcStamp(meta.StartedAt), FinishedAt: utcStamp(meta.FinishedAt),
-		SealedAt: utcStamp(now), Status: string(meta.Status),
+		SealedAt: utcStamp(now), Status: string(meta.Status), Provenance: meta.Provenance, Masking: meta.Masking,
+	}
+	if m.Provenance.Origins == nil {
+		m.Provenance.Origins = []metrics.Origin{} // "none seen", written as [] rather than null
 	}
 	for _, s := range meta.Steps {
 		m.Steps = append(m.Steps, stepJSON{
@@ -107,9 +115,12 @@ func seal(dir string, meta Meta, now time.Time) error {
 	if err := atomicfile.Write(filepath.Join(dir, MetaName), append(jsonesc.Escape(js), '\n')); err != nil {
 		return fmt.Errorf("seal evidence: %w", err)
 	}
-	// A signature of an earlier manifest would not hold for the new one: sealing again unsigns the folder.
-	if err := os.Remove(filepath.Join(dir, SignatureName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("seal evidence %s: %w", dir, err)
+	// A signature or time-stamp of an earlier manifest would not hold for the new one: sealing again unsigns
+	// the folder and drops its token. The custody log stays: it is the folder's history.
+	for _, name := range []string{SignatureName, TimestampName} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("seal evidence %s: %w", dir, err)
+		}
 	}
 	files, irregular, err := listFiles(dir)
 	if err != nil {
@@ -133,8 +144,8 @@ func seal(dir string, meta Meta, now time.Time) error {
 	return nil
 }
 
-// listFiles lists the regular files under dir except the manifest, and apart from them anything else (a
-// symlink, a device), as sorted slash paths.
+// listFiles lists the regular files under dir except the manifest and the files that follow it (signature,
+// token, custody log), and apart from them anything else (a symlink, a device), as sorted slash paths.
 func listFiles(dir string) (files, irregular []string, err error) {
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -148,7 +159,8 @@ func listFiles(dir string) (files, irregular []string, err error) {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		if rel == ManifestName || rel == SignatureName || atomicfile.IsTemp(rel) { // the signature follows the manifest
+		// The signature and the token follow the manifest; the custody log grows after it.
+		if rel == ManifestName || rel == SignatureName || rel == TimestampName || rel == CustodyName || atomicfile.IsTemp(rel) {
 			return nil
 		}
 		if d.Type().IsRegular() {

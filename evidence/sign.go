@@ -3,8 +3,10 @@ package evidence
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -73,6 +75,17 @@ func ParsePublicKey(data []byte) (ed25519.PublicKey, error) {
 		return nil, fmt.Errorf("public key: a %T, not Ed25519", k)
 	}
 	return pub, nil
+}
+
+// KeyID names a public key in a custody log or a message: the SHA-256 of its PKIX DER in hex, as
+// `openssl pkey -pubin -in KEY.pub -outform DER | sha256sum` prints it.
+func KeyID(pub ed25519.PublicKey) string {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil { // only for a key of the wrong length
+		return "unknown"
+	}
+	sum := sha256.Sum256(der)
+	return hex.EncodeToString(sum[:])
 }
 
 // Sign signs the sealed folder's manifest with key and writes SignatureName beside it.

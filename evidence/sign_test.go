@@ -1,6 +1,9 @@
 package evidence
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"testing"
@@ -82,4 +85,15 @@ func TestParseKeysRejects(t *testing.T) {
 	assert.ErrorContains(t, err, "not a PEM public key")
 	_, err = ParsePublicKey([]byte("junk"))
 	assert.Error(t, err)
+}
+
+// KeyID is the SHA-256 of the public key's PKIX DER: what openssl pkey -pubin -outform DER | sha256sum prints.
+func TestKeyID(t *testing.T) {
+	_, pubPEM, err := GenerateKey()
+	require.NoError(t, err)
+	pub, err := ParsePublicKey(pubPEM)
+	require.NoError(t, err)
+	block, _ := pem.Decode(pubPEM)
+	sum := sha256.Sum256(block.Bytes)
+	assert.Equal(t, hex.EncodeToString(sum[:]), KeyID(pub))
 }

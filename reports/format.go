@@ -1,6 +1,7 @@
 // Package reports renders a results document (package results) into every output format: the terminal
-// rating table, JSON, JSON Lines, CSV, Markdown, JUnit, SARIF and HTML, one Renderer per format, and the
-// regression diff (RenderDiff). Everything a site wrote is shown inert (Clean, Cut).
+// rating table, JSON, JSON Lines, CSV, Markdown, JUnit, SARIF and HTML, one Renderer per format, the
+// regulator's sheet (sheet-csv, sheet-html: written on request) and the regression diff (RenderDiff).
+// Everything a site wrote is shown inert (Clean, Cut).
 package reports
 
 import (
@@ -27,6 +28,11 @@ const (
 	FormatJUnit    Format = "junit"    // a test case per rule per scenario
 	FormatSARIF    Format = "sarif"    // SARIF 2.1.0 for code-scanning UIs
 	FormatHTML     Format = "html"     // one self-contained page with screenshots
+
+	// The regulator's sheet (sheet.go): per site, the indicators a sweep records, with their evidence. Written
+	// only on request (OnRequestFormats), in the language of Options.Lang, to a file named after it.
+	FormatSheetCSV  Format = "sheet-csv"  // for Excel: UTF-8 with BOM, like results.csv
+	FormatSheetHTML Format = "sheet-html" // a printable A4 page
 )
 
 // Renderer writes a results document in one format. Each format has one (RendererFor).
@@ -43,22 +49,26 @@ type folderWriter interface {
 // registered is one format of the registry.
 type registered struct {
 	format   Format
-	file     string // the file WriteAll writes, inside the output folder
+	file     string // the file WriteAll writes, inside the output folder; {lang} stands for the language
 	renderer Renderer
+	// onRequest: not among the formats written by default (AllFormats), only when asked for by name.
+	onRequest bool
 }
 
 // registry lists every format in documentation order, with its file and its renderer. It is a function,
 // not a package variable, so nothing can change it.
 func registry() []registered {
 	return []registered{
-		{FormatTable, "results.txt", tableRenderer{}},
-		{FormatJSON, "results.json", jsonRenderer{}},
-		{FormatJSONL, "results.jsonl", jsonlRenderer{}},
-		{FormatCSV, "results.csv", csvRenderer{}},
-		{FormatMarkdown, "report.md", markdownRenderer{}},
-		{FormatJUnit, "junit.xml", junitRenderer{}},
-		{FormatSARIF, "results.sarif", sarifRenderer{}},
-		{FormatHTML, "report.html", htmlRenderer{}},
+		{FormatTable, "results.txt", tableRenderer{}, false},
+		{FormatJSON, "results.json", jsonRenderer{}, false},
+		{FormatJSONL, "results.jsonl", jsonlRenderer{}, false},
+		{FormatCSV, "results.csv", csvRenderer{}, false},
+		{FormatMarkdown, "report.md", markdownRenderer{}, false},
+		{FormatJUnit, "junit.xml", junitRenderer{}, false},
+		{FormatSARIF, "results.sarif", sarifRenderer{}, false},
+		{FormatHTML, "report.html", htmlRenderer{}, false},
+		{FormatSheetCSV, "sheet.{lang}.csv", sheetCSVRenderer{}, true},
+		{FormatSheetHTML, "sheet.{lang}.html", sheetHTMLRenderer{}, true},
 	}
 }
 
@@ -77,12 +87,19 @@ func RendererFor(f Format) (r Renderer, ok bool) {
 	return reg.renderer, ok
 }
 
-// AllFormats lists every format, in documentation order.
-func AllFormats() []Format {
-	reg := registry()
-	out := make([]Format, len(reg))
-	for i, r := range reg {
-		out[i] = r.format
+// AllFormats lists the formats written by default (by audit -o, report -o), in documentation order: every
+// format but those written on request (OnRequestFormats).
+func AllFormats() []Format { return formats(false) }
+
+// OnRequestFormats lists the formats written only when asked for by name (--format): the regulator's sheet.
+func OnRequestFormats() []Format { return formats(true) }
+
+func formats(onRequest bool) []Format {
+	var out []Format
+	for _, r := range registry() {
+		if r.onRequest == onRequest {
+			out = append(out, r.format)
+		}
 	}
 	return out
 }
@@ -115,24 +132,32 @@ func ParseFormats(list []string) ([]Format, error) {
 }
 
 func formatNames() string {
-	all := AllFormats()
-	names := make([]string, len(all))
-	for i, f := range all {
-		names[i] = string(f)
+	var names []string
+	for _, r := range registry() {
+		names = append(names, string(r.format))
 	}
 	return strings.Join(names, ", ")
 }
 
-// FileName is the file WriteAll writes a format to, inside the output folder ("" for an unknown format).
-func FileName(f Format) string {
+// FileName is the file WriteAll writes a format to, inside the output folder ("" for an unknown format); for
+// a format written per language (the sheet), the English one's.
+func FileName(f Format) string { return FileNameFor(f, "") }
+
+// FileNameFor is the file WriteAll writes a format to in a language ("" is English): the sheet's name carries
+// its language (sheet.zh.html), the other formats' do not.
+func FileNameFor(f Format, lang string) string {
 	reg, _ := lookup(f)
-	return reg.file
+	if lang == "" {
+		lang = "en"
+	}
+	return strings.ReplaceAll(reg.file, "{lang}", lang)
 }
 
 // Options tune rendering.
 type Options struct {
 	// Lang is the language of the report's own words (headings, legends): "en" (default) or "zh". Data
-	// (site names, citations) is shown as written. Machine formats (JSON, CSV, SARIF, JUnit) ignore it.
+	// (site names, citations) is shown as written. Machine formats (JSON, CSV, SARIF, JUnit) ignore it; the
+	// sheet's file name carries it (FileNameFor).
 	Lang string
 	// Color turns on ANSI colours in the terminal table. The caller decides (a terminal, no NO_COLOR).
 	Color bool
@@ -172,7 +197,7 @@ func Render(w io.Writer, doc *results.Document, f Format, opt Options) error {
 	return nil
 }
 
-// WriteAll renders doc in every format into outDir (created when missing) under FileName names, and returns
+// WriteAll renders doc in every format into outDir (created when missing) under FileNameFor names, and returns
 // the paths written. Each file is written whole or not at all (temporary file, then rename), so an
 // interrupted run never leaves half a report behind. The terminal table is written without colour.
 func WriteAll(outDir string, doc *results.Document, formats []Format, opt Options) ([]string, error) {
@@ -196,7 +221,7 @@ func WriteAll(outDir string, doc *results.Document, formats []Format, opt Option
 		if err := Render(&buf, doc, f, opt); err != nil {
 			return paths, err
 		}
-		path := filepath.Join(outDir, FileName(f))
+		path := filepath.Join(outDir, FileNameFor(f, opt.Lang))
 		if err := atomicfile.Write(path, buf.Bytes()); err != nil {
 			return paths, err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/results"
 )
 
@@ -23,16 +24,19 @@ var invisible = []string{"\x1b", "\u009b", "\u202e", "\u202c", "\u200b", "\a"}
 
 func TestHostileTextIsInertInEveryFormat(t *testing.T) {
 	doc := loadFixture(t)
-	for _, f := range AllFormats() {
+	for _, f := range append(AllFormats(), OnRequestFormats()...) {
 		t.Run(string(f), func(t *testing.T) {
 			var buf bytes.Buffer
 			require.NoError(t, Render(&buf, doc, f, Options{}))
 			out := buf.String()
+			if f == FormatSheetCSV {
+				out = decodeSheetCSV(t, buf.Bytes()) // BOM and encoding checked
+			}
 			for _, c := range invisible {
 				assert.NotContains(t, out, c, "a raw %q reached the %s output", c, f)
 			}
 			switch f {
-			case FormatHTML, FormatMarkdown:
+			case FormatHTML, FormatMarkdown, FormatSheetHTML:
 				// Markup from the site is entity-escaped, never live.
 				for _, live := range []string{"<script>", "<img src=x", "</td></tr></table><h1>", "<a href=\"javascript:", "<b>", "<i>"} {
 					assert.NotContains(t, out, live)
@@ -49,7 +53,69 @@ func TestHostileTextIsInertInEveryFormat(t *testing.T) {
 				assert.Contains(t, out, `\u003cscript\u003e`)
 			case FormatTable:
 				assert.Contains(t, out, "<script>wind") // plain text in a terminal is inert once escapes are gone
+			case FormatSheetCSV:
+				assert.Contains(t, out, "<script>window.__pwned=1</script>坏站REDevil", "a spreadsheet cell is text")
 			}
+		})
+	}
+}
+
+// The regulator's sheet shows more of a run than its answers: the reason, what the effect check found, the
+// screenshot and page of each step that shows an answer. Here the hostile run's control step has the
+// hostile screenshot name and a page address a site could have chosen; both sheets, in both languages, show
+// them as inert text, and the CSV guards every cell against formulas.
+func TestHostileTextIsInertInTheSheet(t *testing.T) {
+	doc := loadFixture(t)
+	h := entry(t, doc, "hostile@desktop")
+	var control *metrics.Step
+	for i := range h.Steps {
+		if h.Steps[i].Control {
+			control = &h.Steps[i]
+		}
+	}
+	require.NotNil(t, control)
+	control.Screenshot = h.Steps[0].Screenshot // evidence/hostile@desktop/"><img src=x onerror="window.__pwned=1">.png
+	control.URL = "javascript:alert(1)//\u202e<script>alert(2)</script>\x1b[31m"
+	h.Reason = "=cmd|' /C calc'!A0 \u009b31m<b>bold</b>"
+	h.Status = metrics.StatusFailed // the reason is shown
+	for _, lang := range []string{"en", "zh"} {
+		t.Run("html/"+lang, func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, Render(&buf, doc, FormatSheetHTML, Options{Lang: lang}))
+			out := buf.String()
+			for _, c := range invisible {
+				assert.NotContains(t, out, c)
+			}
+			for _, live := range []string{"<script>", "<img src=x", "<b>", `href="javascript:`, "onerror=\"window"} {
+				assert.NotContains(t, out, live)
+			}
+			assert.NotContains(t, out, "<script", "no script at all, the site's or the sheet's own")
+			assert.Contains(t, out, "&lt;img src=x onerror=", "the screenshot's name is shown as text")
+			assert.Contains(t, out, `href="evidence/hostile@desktop/%22%3E%3Cimg%20src=x%20onerror=%22window.__pwned=1%22%3E.png"`,
+				"and linked percent-encoded")
+			assert.Contains(t, out, "javascript:alert(1)//&lt;script&gt;alert(2)&lt;/script&gt;", "the page address is text, never a link")
+			assert.Contains(t, out, "&lt;b&gt;bold&lt;/b&gt;")
+			assert.NotRegexp(t, `(?i)(src|href)="(https?:)?//`, out, "no external resource or link")
+		})
+		t.Run("csv/"+lang, func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, Render(&buf, doc, FormatSheetCSV, Options{Lang: lang}))
+			text := decodeSheetCSV(t, buf.Bytes())
+			for _, c := range invisible {
+				assert.NotContains(t, text, c)
+			}
+			rows := readSheetCSV(t, buf.Bytes())
+			cells := map[string]bool{}
+			for _, row := range rows {
+				for _, cell := range row {
+					if cell != "" {
+						assert.NotContains(t, "=+-@\t\r", cell[:1], "cell %q would run as a formula", cell)
+					}
+					cells[cell] = true
+				}
+			}
+			assert.True(t, cells["'=cmd|' /C calc'!A0 <b>bold</b>"], "the formula in the reason is kept, behind an apostrophe")
+			assert.True(t, cells[`evidence/hostile@desktop/"><img src=x onerror="window.__pwned=1">.png`], "the screenshot, as text")
 		})
 	}
 }

@@ -22,6 +22,7 @@ type Browser struct {
 	version string // e.g. "156.0.8078.73"
 	pid     int    // of a launched browser; kept after Close, so tests can look for what is left
 	profile string // user-data-dir of a launched browser
+	locale  Locale // what its pages see of language and zone
 
 	mu       sync.Mutex
 	rod      *rod.Browser       // nil once closed
@@ -115,7 +116,7 @@ func connect(u string) (*Browser, error) {
 		_ = rb.Close()
 		return nil, fmt.Errorf("browser version: %w", err)
 	}
-	b := &Browser{rod: rb, product: v.Product, closed: make(chan struct{})}
+	b := &Browser{rod: rb, product: v.Product, locale: measureLocale(rb), closed: make(chan struct{})}
 	if i := strings.IndexByte(v.Product, '/'); i >= 0 {
 		b.version = v.Product[i+1:]
 	}

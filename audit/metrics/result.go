@@ -85,6 +85,10 @@ type Result struct {
 	// PathScreens are the screens between the cancel control and the done state, each with the options it
 	// offers (options_on_path); recorded as far as the run got, also when it ended early.
 	PathScreens []ScreenOptions `json:"path_screens,omitempty"`
+
+	// Origins are the origins the cancel path's pages talked to (after the login), with their server IPs
+	// and TLS facts, when the run kept evidence (its web archive recorded the traffic).
+	Origins []Origin `json:"origins,omitempty"`
 }
 
 // ScreenOptions is one screen a person must answer between the cancel control and the done state, read

@@ -88,6 +88,7 @@ func (r *runner) writeEvidence(rel string, data []byte) {
 
 // flushEvidence waits for the evidence files and notes those that could not be written.
 func (r *runner) flushEvidence() {
+	r.writeArchive()
 	if r.files == nil {
 		return
 	}

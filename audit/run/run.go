@@ -51,6 +51,11 @@ type Options struct {
 	OfferPattern string
 	// Timing: the engine's waits; zero fields take DefaultTiming's.
 	Timing Timing
+	// ToolVersion names the tool's version in the web archive ("cancelpath <version>"); "dev" when empty.
+	ToolVersion string
+	// OnArchive, when set, is called once for a run whose web archive (archive.wacz, traffic.har) was
+	// written, before Run returns, with what the archive withholds: to declare beside it (meta.json).
+	OnArchive func(res *metrics.Result, a Archive)
 }
 
 // DefaultOfferPattern: words of retention offers in Chinese, English and German.
@@ -119,6 +124,14 @@ type runner struct {
 	evRel string // evidence folder relative to OutDir; "" when evidence is off
 	shots int
 	files *evidence.Writer // evidence written in the background; nil until the first file
+	// recordPath: the next session opened is the cancel path's, whose traffic is recorded from the end of
+	// its login (evidence on); traffic is that recording once begun.
+	recordPath bool
+	traffic    *traffic
+	// keepLogin: the next session opened saves the state its login steps leave into loggedIn; useLogin: the
+	// next session opened starts from loggedIn instead of logging in (the subscribe side, see subscribe).
+	keepLogin, useLogin bool
+	loggedIn            *login
 
 	mu            sync.Mutex // guards the fields the dialog callback touches
 	phase         string
@@ -169,17 +182,34 @@ func (r *runner) open(ctx context.Context, login bool) (*session, error) {
 		if err := s.loadSession(ctx); err != nil {
 			return fail(err)
 		}
+	case r.useLogin:
+		if err := s.restore(ctx, &r.loggedIn.state, "the cancel path's login"); err != nil {
+			return fail(err)
+		}
 	default:
 		if err := s.steps(ctx, phaseLogin, r.sc.Login, nil); err != nil {
 			return fail(err)
 		}
+		if r.keepLogin && len(r.sc.Login) > 0 {
+			r.loggedIn = s.saveLogin(ctx)
+		}
+	}
+	if r.recordPath {
+		s.startTraffic() // the login is over: its requests are never recorded
 	}
 	// The landing page: Start when set; the site's URL when nothing else has opened a page (no login steps,
 	// a saved session, the logged-out check); else where the login steps ended.
-	if r.sc.Start != "" || !login || r.sc.Session != "" || len(r.sc.Login) == 0 {
+	switch {
+	case r.sc.Start != "" || !login || r.sc.Session != "" || len(r.sc.Login) == 0:
 		if err := s.gotoStart(ctx); err != nil {
 			return fail(err)
 		}
+	case r.useLogin:
+		if err := s.gotoURL(ctx, r.loggedIn.landing); err != nil {
+			return fail(err)
+		}
+	default:
+		s.recordLanding() // loaded by the login, yet the path's first screen
 	}
 	return s, nil
 }
@@ -187,7 +217,11 @@ func (r *runner) open(ctx context.Context, login bool) (*session, error) {
 // cancelPath: login, the cancel steps, the done state, the effect check.
 func (r *runner) cancelPath(ctx context.Context) {
 	res := r.res
+	r.recordPath = r.evRel != ""
+	sub := r.sc.Subscribe
+	r.keepLogin = sub != nil && sub.AppliesTo(r.dev.Name) && !sub.FreshLogin
 	s, err := r.open(ctx, true)
+	r.recordPath, r.keepLogin = false, false
 	if err != nil {
 		r.fail(err)
 		res.Metrics = countMetrics(res.Steps, false, false, 0)
@@ -298,8 +332,33 @@ func (r *runner) fail(err error) {
 }
 
 // subscribe measures the sign-up side in a fresh context of its own, so the cancel path's state never
-// leaks into it.
+// leaks into it. It starts from the state the cancel path's login left (cookies, localStorage, the landing
+// page) rather than logging in again, unless the scenario asks for a fresh login; when that start does not
+// carry the side through (a site that keeps its login elsewhere, or ended the session on cancelling), the
+// side is measured again after a fresh login, and a note says so: the reuse saves time, it never decides a
+// finding.
 func (r *runner) subscribe(ctx context.Context) {
+	if r.loggedIn != nil {
+		steps, dialogs := len(r.res.Steps), len(r.res.Dialogs)
+		r.useLogin = true
+		out := r.subscribeOnce(ctx)
+		r.useLogin = false
+		if out.Status == metrics.StatusOK || ctx.Err() != nil {
+			return
+		}
+		// The attempt's steps and dialogs go; its screenshots stay in the evidence folder, unreferenced.
+		r.res.Steps = r.res.Steps[:steps]
+		r.mu.Lock()
+		r.res.Dialogs = r.res.Dialogs[:min(dialogs, len(r.res.Dialogs))]
+		r.mu.Unlock()
+		r.res.Notes = append(r.res.Notes, "subscribe side: starting from the cancel path's login did not carry it through ("+
+			string(out.Status)+": "+out.Reason+"); measured again after a fresh login")
+	}
+	r.subscribeOnce(ctx)
+}
+
+// subscribeOnce walks the subscribe side once, into a new r.res.Subscribe.
+func (r *runner) subscribeOnce(ctx context.Context) *metrics.Subscribe {
 	sub := r.sc.Subscribe
 	out := &metrics.Subscribe{Status: metrics.StatusOK, EndedAtPayment: sub.UntilPayment}
 	r.res.Subscribe = out
@@ -316,7 +375,7 @@ func (r *runner) subscribe(ctx context.Context) {
 		} else if st := classify(err); st != "" {
 			out.Status = st
 		}
-		return
+		return out
 	}
 	s.watchSubscribe = out
 	err = s.steps(ctx, phaseSubscribe, sub.Steps, nil)
@@ -333,9 +392,10 @@ func (r *runner) subscribe(ctx context.Context) {
 		if errors.As(err, &se) {
 			out.Status = se.status
 		}
-		return
+		return out
 	}
 	out.ClicksToSubscribe = &clicks
+	return out
 }
 
 // withoutLogin replays the cancel steps up to the control in a logged-out context: can a visitor reach it?

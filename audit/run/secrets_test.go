@@ -1,8 +1,12 @@
 package run
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -24,7 +28,8 @@ import (
 
 // TestSecretsReachNoOutput logs into a site that echoes the username everywhere it can (page text, title,
 // an attribute, link and page URLs) with credentials from the environment, with evidence on, renders every
-// report format, and then searches every file written for the credentials. Text inside screenshots is out
+// report format, and then searches every file written for the credentials: the web archive's too (every
+// member of archive.wacz, its WARC decompressed; traffic.har with its base64 bodies decoded). Text inside screenshots is out
 // of reach: the password field is masked by the browser, the username field by mask_fields.
 func TestSecretsReachNoOutput(t *testing.T) {
 	const user, pass = "cpuser-7Hq2", "cppass-9Xw4"
@@ -45,6 +50,8 @@ login:
     value: ${CP_TEST_PASS}
   - click: 登录
   - wait_for: 个人中心
+before_cancel:                # after the login, so recorded in the web archive: the username in a URL
+  - goto: account.html?user=${CP_TEST_USER}
 cancel:
   - click: 退订
     control: true
@@ -60,6 +67,8 @@ mask_fields: [{css: "#username"}]
 	res := Run(context.Background(), testBrowser, sc, "desktop", Options{OutDir: out})
 	require.Equal(t, metrics.StatusOK, res.Status, res.Reason)
 	require.FileExists(t, filepath.Join(out, evidence.Dir("secrets", "desktop"), "control.mhtml"))
+	require.FileExists(t, filepath.Join(out, evidence.Dir("secrets", "desktop"), ArchiveName))
+	require.FileExists(t, filepath.Join(out, evidence.Dir("secrets", "desktop"), HARName))
 
 	// The run's own outputs: the result as JSON, and every report format rendered from it.
 	js, err := json.MarshalIndent(res, "", "  ")
@@ -81,9 +90,16 @@ mask_fields: [{css: "#username"}]
 			return err
 		}
 		texts := []string{string(data), p}
-		if strings.HasSuffix(p, ".mhtml") {
+		switch {
+		case strings.HasSuffix(p, ".mhtml"):
 			// Quoted-printable may break a value across a soft line break; a title is an RFC 2047 word.
 			texts = append(texts, mhtmlTexts(t, data)...)
+		case strings.HasSuffix(p, ".wacz"):
+			// Every member as a reader unpacks it, the WARC's gzip members undone.
+			texts = append(texts, waczTexts(t, data)...)
+		case strings.HasSuffix(p, ".har"):
+			// Bodies that are not text are in base64.
+			texts = append(texts, harTexts(t, data)...)
 		}
 		for _, text := range texts {
 			for _, secret := range []string{user, pass} {
@@ -100,6 +116,52 @@ mask_fields: [{css: "#username"}]
 		&scenario.Target{Text: "欢迎，***"})
 	res = Run(context.Background(), testBrowser, view, "desktop", Options{})
 	assert.Equal(t, metrics.StatusOK, res.Status, "the snapshot opens: %s", res.Reason)
+}
+
+// waczTexts are the members of a WACZ as a reader gets them: each one inflated, and the WARC also gunzipped.
+func waczTexts(t *testing.T, data []byte) []string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	var texts []string
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		require.NoError(t, err)
+		b, err := io.ReadAll(rc)
+		require.NoError(t, err)
+		require.NoError(t, rc.Close())
+		texts = append(texts, f.Name, string(b))
+		if strings.HasSuffix(f.Name, ".gz") {
+			texts = append(texts, string(gunzipAll(t, b)))
+		}
+	}
+	require.NotEmpty(t, texts)
+	return texts
+}
+
+// harTexts are a HAR's response bodies decoded from base64.
+func harTexts(t *testing.T, data []byte) []string {
+	t.Helper()
+	var doc struct {
+		Log struct {
+			Entries []struct {
+				Response struct {
+					Content struct{ Text, Encoding string }
+				}
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal(data, &doc))
+	require.NotEmpty(t, doc.Log.Entries, "the HAR records the path")
+	var texts []string
+	for _, e := range doc.Log.Entries {
+		if c := e.Response.Content; c.Encoding == "base64" {
+			b, err := base64.StdEncoding.DecodeString(c.Text)
+			require.NoError(t, err)
+			texts = append(texts, string(b))
+		}
+	}
+	return texts
 }
 
 // mhtmlTexts decodes a snapshot the way a reader would see it (evidencetest.MHTMLTexts).

@@ -87,6 +87,9 @@ type session struct {
 // close disposes of the context; a page found frozen is stopped first, so that its renderer does not go on
 // spinning while the next run starts.
 func (s *session) close() {
+	if t := s.r.traffic; t != nil && t.s == s {
+		t.stop() // its bodies can be read only while the pages live
+	}
 	if s.gone != nil {
 		s.bc.Abort()
 	}
@@ -609,6 +612,7 @@ func (s *session) waitFor(ctx context.Context, c *scenario.Condition) (bool, err
 		})
 		if followed {
 			s.popupSwitched = true
+			s.recordFollowed()
 			scrollFrom = -1 // another page: nothing to scroll back
 			continue
 		}
@@ -832,6 +836,11 @@ func (s *session) gotoStart(ctx context.Context) error {
 	if err != nil {
 		return &runError{msg: err.Error()}
 	}
+	return s.gotoURL(ctx, u)
+}
+
+// gotoURL loads an absolute address as the session's landing page, within a step's time.
+func (s *session) gotoURL(ctx context.Context, u string) error {
 	sctx, cancel := s.stepContext(ctx, s.r.sc.Timeouts.Step)
 	defer cancel()
 	if err := s.navigate(sctx, u); err != nil {

@@ -21,7 +21,7 @@ var (
 		"subscribe", "mask_fields"}
 	requiredKeys  = []string{"site", "url", "jurisdictions", "cancel"}
 	timeoutKeys   = []string{"step", "scenario"}
-	subscribeKeys = []string{"before", "steps", "autorenew", "button", "disclosure", "until_payment", "devices"}
+	subscribeKeys = []string{"before", "steps", "autorenew", "button", "disclosure", "until_payment", "fresh_login", "devices"}
 )
 
 // scenario decodes the document's root mapping (yamlfile.Parse has refused an empty document). It always
@@ -276,6 +276,9 @@ func (d *decoder) subscribe(n *yaml.Node, path string) *Subscribe {
 	}
 	if v := f["until_payment"].Value; v != nil {
 		sub.UntilPayment, _ = d.Bool(v, yamlfile.Join(path, "until_payment"))
+	}
+	if v := f["fresh_login"].Value; v != nil {
+		sub.FreshLogin, _ = d.Bool(v, yamlfile.Join(path, "fresh_login"))
 	}
 	return sub
 }

@@ -79,10 +79,11 @@ func TestParseComplete(t *testing.T) {
 			Autorenew:    &Target{CSS: "#autorenew", Line: 45},
 			Disclosure:   &Target{CSS: ".renewal-terms", Line: 46},
 			UntilPayment: true,
+			FreshLogin:   true,
 			Line:         42,
 		},
 		Secrets:    []string{"hunter2", "alice"},
-		MaskFields: []Target{{CSS: "#username", Line: 48}, {Text: "手机号", Line: 48}},
+		MaskFields: []Target{{CSS: "#username", Line: 49}, {Text: "手机号", Line: 49}},
 		idLine:     3,
 	}
 	assert.Equal(t, want, got)

@@ -81,7 +81,10 @@ type Subscribe struct {
 	Disclosure *Target `json:"disclosure,omitempty"`
 	// UntilPayment says the steps stop at the payment step on purpose (an auditor must not pay).
 	UntilPayment bool `json:"until_payment,omitempty"`
-	Line         int  `json:"line"`
+	// FreshLogin: the side logs in anew instead of starting from the state the cancel path's login left
+	// (for a site whose login itself is part of what the sign-up shows).
+	FreshLogin bool `json:"fresh_login,omitempty"`
+	Line       int  `json:"line"`
 }
 
 // Action is a step kind.

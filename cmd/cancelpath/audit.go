@@ -21,7 +21,10 @@ Chromium, measures the path to the cancel control, applies the rule packs and pr
 
 With --out DIR it also writes results.json, results.jsonl (streamed as each run ends), results.csv,
 report.md, report.html, junit.xml, results.sarif and an evidence folder per run, sealed with
-MANIFEST.sha256 (check it with 'cancelpath verify DIR').
+MANIFEST.sha256, its history in an append-only CUSTODY.jsonl (check both with 'cancelpath verify DIR').
+--sign-key signs each manifest (who sealed it); --tsa URL has an RFC 3161 time-stamping authority
+timestamp it (when). A TSA that fails or cannot be reached leaves the folder sealed but not timestamped:
+the result is kept, and a warning on stderr and a note on the result say so.
 
 Progress goes to stderr (a progress line on a terminal), data to stdout. Exit codes: 0 all pass,
 1 a rule failed at or above --fail-on, 2 usage or scenario errors (nothing runs), 3 a run measured
@@ -30,7 +33,8 @@ failed before the control) or the sweep was interrupted.`,
 		Example: `  cancelpath audit scenarios/mysite.yaml
   cancelpath audit --env-file .env -o out --fail-on major scenarios/
   cancelpath audit --format json scenarios/ > results.json
-  cancelpath audit --parallel 4 --shard 2/8 --resume -o out scenarios/`,
+  cancelpath audit --parallel 4 --shard 2/8 --resume -o out scenarios/
+  cancelpath audit --sign-key me.key --tsa https://tsa.example/ -o out scenarios/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := f.validate()

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/olekukonko/tablewriter"
@@ -15,6 +18,10 @@ import (
 
 	"github.com/cancelpath/cancelpath/audit/scenario"
 	"github.com/cancelpath/cancelpath/demo"
+	"github.com/cancelpath/cancelpath/evidence"
+	"github.com/cancelpath/cancelpath/evidence/tsa"
+	"github.com/cancelpath/cancelpath/reports"
+	"github.com/cancelpath/cancelpath/results"
 	"github.com/cancelpath/cancelpath/scenarios"
 )
 
@@ -38,8 +45,19 @@ false success, no cancel control at all but a customer-service bot) or doing it 
 Chinese shop and a German one with the §312k BGB cancellation button), and audits them with the bundled
 scenarios.
 
+With -o DIR (default ./cancelpath-out) it writes what audit -o writes (results.json, results.csv, report.md,
+report.html, junit.xml, results.sarif, the evidence) and the regulator's sheet in Chinese and English:
+sheet.zh.html, sheet.en.html (printable) and sheet.zh.csv, sheet.en.csv (for Excel).
+
 With --serve it only serves the sites and prints their URLs and the test account, so that you can
-click through them and write scenarios; it stops on Ctrl-C. The sites listen on loopback only.`,
+click through them and write scenarios; it stops on Ctrl-C. The sites listen on loopback only.
+
+The evidence is timestamped as audit --tsa does it. Without --tsa the demo starts its own RFC 3161
+time-stamping authority on 127.0.0.1, with a key and a self-signed certificate made for this run: an
+UNTRUSTED demo authority, which shows the mechanism and proves nothing about time. Its certificate is
+written to OUT/demo-tsa.pem, for 'cancelpath verify --tsa-cert OUT/demo-tsa.pem OUT'. The evidence is
+signed as audit --sign-key does it; without --sign-key, with a key pair made for this run whose private
+half is never written: its public key is OUT/demo-signing.pub, for 'cancelpath verify --key'.`,
 		Example: `  cancelpath demo -o out
   cancelpath demo --serve --addr 127.0.0.1:8080
   cancelpath demo --serve --latency 200ms --jitter 50ms`,
@@ -72,6 +90,7 @@ click through them and write scenarios; it stops on Ctrl-C. The sites listen on 
 		},
 	}
 	opts.register(cmd, "./cancelpath-out", "none")
+	cmd.Flags().Lookup("tsa").Usage = "RFC 3161 time-stamping authority (http(s) URL) for the evidence (default: a local, untrusted demo TSA on 127.0.0.1)"
 	cmd.Flags().BoolVar(&opts.serve, "serve", false, "only serve the sites and print their URLs and the test account, until Ctrl-C")
 	cmd.Flags().StringVar(&opts.addr, "addr", "127.0.0.1:0", "loopback address for the sites (port 0: a free one); the payment channel takes the next port")
 	cmd.Flags().DurationVar(&opts.latency, "latency", 0, "wait this long before every response, as a real site's network and server time (e.g. 200ms)")
@@ -104,7 +123,106 @@ func runDemoAudit(cmd *cobra.Command, srv *demo.Server, c *auditConfig) error {
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "cancelpath: serving %d demo sites at %s (payment channel %s); auditing them…\n",
 		len(srv.Sites()), srv.URL(), srv.PayURL())
-	return auditRun(cmd.Context(), c, scs, cmd.OutOrStdout(), cmd.ErrOrStderr())
+	if c.tsa == nil && c.out != "" {
+		stop, err := startDemoTSA(c, cmd.ErrOrStderr())
+		if err != nil {
+			return runtimeErr(err)
+		}
+		defer stop()
+	}
+	if c.signKey == nil && c.out != "" {
+		if err := demoSigningKey(c, cmd.ErrOrStderr()); err != nil {
+			return runtimeErr(err)
+		}
+	}
+	start := time.Now()
+	err = auditRun(cmd.Context(), c, scs, cmd.OutOrStdout(), cmd.ErrOrStderr())
+	if serr := writeDemoSheets(c, start, cmd.ErrOrStderr()); serr != nil && err == nil {
+		err = runtimeErr(fmt.Errorf("demo: %w", serr))
+	}
+	return err
+}
+
+// demoTSACert is the file in the output folder that holds the demo TSA's certificate.
+const demoTSACert = "demo-tsa.pem"
+
+// startDemoTSA serves an untrusted time-stamping authority on 127.0.0.1 for the demo's evidence, as the
+// demo serves its sites: the whole evidence path works offline. Its certificate goes into the output
+// folder, so that the tokens can be checked after the authority is gone.
+func startDemoTSA(c *auditConfig, stderr io.Writer) (stop func(), err error) {
+	ts, err := tsa.Start()
+	if err != nil {
+		return nil, fmt.Errorf("demo TSA: %w", err)
+	}
+	stop = func() { _ = ts.Close() } // the audit is over: nothing asks it any more
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		stop()
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	certPath := filepath.Join(c.out, demoTSACert)
+	if err := os.WriteFile(certPath, ts.CertificatePEM(), 0o644); err != nil {
+		stop()
+		return nil, fmt.Errorf("demo TSA: %w", err)
+	}
+	c.tsa = &evidence.TSA{URL: ts.URL}
+	fmt.Fprintf(stderr, "cancelpath: timestamping the evidence with a local demo TSA at %s (UNTRUSTED, made for this run; "+
+		"its certificate: %s, for verify --tsa-cert)\n", ts.URL, certPath)
+	return stop, nil
+}
+
+// demoSigningPub is the file in the output folder that holds the public half of the demo's signing key.
+const demoSigningPub = "demo-signing.pub"
+
+// demoSigningKey makes a key pair for this demo run: the evidence is signed as with --sign-key, the public
+// key goes into the output folder, and the private key lives only in memory, so nothing else can sign
+// with it once the demo is over.
+func demoSigningKey(c *auditConfig, stderr io.Writer) error {
+	privPEM, pubPEM, err := evidence.GenerateKey()
+	if err != nil {
+		return fmt.Errorf("demo signing key: %w", err)
+	}
+	if c.signKey, err = evidence.ParsePrivateKey(privPEM); err != nil {
+		return fmt.Errorf("demo signing key: %w", err)
+	}
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		return fmt.Errorf("output folder: %w", err)
+	}
+	pubPath := filepath.Join(c.out, demoSigningPub)
+	if err := os.WriteFile(pubPath, pubPEM, 0o644); err != nil {
+		return fmt.Errorf("demo signing key: %w", err)
+	}
+	fmt.Fprintf(stderr, "cancelpath: signing the evidence with a key made for this run (its public key: %s, for verify --key)\n", pubPath)
+	return nil
+}
+
+// writeDemoSheets writes the regulator's sheet (reports.OnRequestFormats) in both languages beside the
+// reports, from the results.json this audit wrote: none when there is no output folder, when --format left
+// json out, or when the file is an earlier audit's (this one stopped before writing results).
+func writeDemoSheets(c *auditConfig, since time.Time, stderr io.Writer) error {
+	if c.out == "" {
+		return nil
+	}
+	doc, err := results.ReadDocument(filepath.Join(c.out, reports.FileName(reports.FormatJSON)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if doc.FinishedAt.Before(since) {
+		return nil
+	}
+	var paths []string
+	for _, lang := range []string{"zh", "en"} {
+		written, err := reports.WriteAll(c.out, doc, reports.OnRequestFormats(), reports.Options{Lang: lang, BaseDir: c.out})
+		paths = append(paths, written...)
+		if err != nil {
+			return err
+		}
+	}
+	if !c.quiet {
+		fmt.Fprintf(stderr, "cancelpath: wrote %s\n", strings.Join(paths, ", "))
+	}
+	return nil
 }
 
 // serveDemo prints the sites, the account and the scenario variables, then serves until ctx ends.

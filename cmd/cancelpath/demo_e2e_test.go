@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cancelpath/cancelpath/audit/browser"
+	"github.com/cancelpath/cancelpath/evidence"
+	"github.com/cancelpath/cancelpath/evidence/tsa"
 	"github.com/cancelpath/cancelpath/reports"
 	"github.com/cancelpath/cancelpath/results"
 )
@@ -66,19 +70,62 @@ func TestDemoEndToEnd(t *testing.T) {
 			assert.Contains(t, e.Reason, `the path ends at a screen that says "退订自动续费请提供订单号，人工客服将在 1-3 个工作日内处理。"`)
 		}
 	}
-	code, vout, verr := runCLI(t, "verify", "--key", keys+".pub", out)
-	assert.Equal(t, exitOK, code, "every evidence folder is sealed, signed and intact: %s%s", vout, verr)
+	assert.Contains(t, stderr.String(), "timestamping the evidence with a local demo TSA at http://127.0.0.1:")
+	tsaCert := filepath.Join(out, demoTSACert)
+	require.FileExists(t, tsaCert)
+	code, vout, verr := runCLI(t, "verify", "--key", keys+".pub", "--tsa-cert", tsaCert, "--record", out)
+	assert.Equal(t, exitOK, code, "every evidence folder is sealed, signed, timestamped, recorded and intact: %s%s", vout, verr)
+	assert.Equal(t, 18, strings.Count(vout, "timestamped 20"), vout)
+	assert.Equal(t, 18, strings.Count(vout, "by CN="+tsa.Name), vout)
+	entries, breaks, err := evidence.ReadCustody(filepath.Join(out, "evidence", "xingchen@mobile"))
+	require.NoError(t, err)
+	assert.Empty(t, breaks)
+	var events []evidence.CustodyEvent
+	for _, e := range entries {
+		events = append(events, e.Event)
+	}
+	assert.Equal(t, []evidence.CustodyEvent{evidence.CustodyCreated, evidence.CustodySealed, evidence.CustodySigned,
+		evidence.CustodyTimestamped, evidence.CustodyVerified}, events)
+	code, vout, verr = runCLI(t, "verify", out)
+	assert.Equal(t, exitOK, code, "the recorded verification keeps every log whole: %s%s", vout, verr)
 
 	profiles := readLines(t, filepath.Join(dir, "profiles"))
 	require.NotEmpty(t, profiles)
 	assert.Empty(t, processesUsing(profiles), "no browser is left after demo exits")
 
-	// --fail-on makes it act like audit: its sites fail major rules by design.
-	cmd = exec.Command(os.Args[0], "demo", "-o", filepath.Join(dir, "out2"), "--quiet", "--device", "desktop",
-		"--fail-on", "major", "--chrome", wrapper)
+	// --fail-on makes it act like audit: its sites fail major rules by design. A TSA that cannot be reached
+	// loses nothing: every result is kept, each folder sealed, and stderr says the evidence is not timestamped.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	deadTSA := "http://" + ln.Addr().String() + "/"
+	require.NoError(t, ln.Close())
+	out2 := filepath.Join(dir, "out2")
+	stderr.Reset()
+	cmd = exec.Command(os.Args[0], "demo", "-o", out2, "--quiet", "--device", "desktop",
+		"--fail-on", "major", "--chrome", wrapper, "--tsa", deadTSA)
 	cmd.Env = append(os.Environ(), asCLI+"=1")
+	cmd.Stderr = &stderr
 	err = cmd.Run()
 	var ee *exec.ExitError
 	require.ErrorAs(t, err, &ee)
 	assert.Equal(t, exitFindings, ee.ExitCode())
+	assert.Contains(t, stderr.String(), "warning: ")
+	assert.Contains(t, stderr.String(), "evidence not timestamped: ")
+	assert.NotContains(t, stderr.String(), "local demo TSA", "--tsa given: no demo TSA")
+	doc, err = results.ReadDocument(filepath.Join(out2, reports.FileName(reports.FormatJSON)))
+	require.NoError(t, err)
+	assert.Len(t, doc.Results, 9, "every result kept")
+	for _, e := range doc.Results {
+		assert.Condition(t, func() bool {
+			for _, n := range e.Notes {
+				if strings.HasPrefix(n, "evidence not timestamped: ") {
+					return true
+				}
+			}
+			return false
+		}, "%s: %v", e.Key(), e.Notes)
+	}
+	code, vout, verr = runCLI(t, "verify", out2)
+	assert.Equal(t, exitOK, code, "sealed and recorded, not timestamped: %s%s", vout, verr)
+	assert.NotContains(t, vout, "timestamped 20")
 }

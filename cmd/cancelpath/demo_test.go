@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cancelpath/cancelpath/evidence"
 )
 
 // demo --serve prints the sites and the scenario variables, serves until its context ends, then stops
@@ -120,4 +124,23 @@ func TestExitCodesOfUnclassifiedErrors(t *testing.T) {
 	var ee *exitError
 	assert.False(t, errors.As(err, &ee), "an unclassified error stays unclassified")
 	assert.Equal(t, exitRuntime, exitCode(err, io.Discard))
+}
+
+// Without --sign-key the demo signs with a key made for the run: the public key is in the output folder,
+// the private key nowhere on disk.
+func TestDemoSigningKey(t *testing.T) {
+	out := t.TempDir()
+	c := &auditConfig{auditFlags: auditFlags{out: out}}
+	var stderr bytes.Buffer
+	require.NoError(t, demoSigningKey(c, &stderr))
+	require.NotNil(t, c.signKey)
+	data, err := os.ReadFile(filepath.Join(out, demoSigningPub))
+	require.NoError(t, err)
+	pub, err := evidence.ParsePublicKey(data)
+	require.NoError(t, err)
+	assert.True(t, pub.Equal(c.signKey.Public()), "the file holds the public half of the key that signs")
+	entries, err := os.ReadDir(out)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no private key written")
+	assert.Contains(t, stderr.String(), demoSigningPub)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,6 +42,7 @@ type auditFlags struct {
 	lang      string
 	quiet     bool
 	signKey   string
+	tsa       string
 }
 
 func (f *auditFlags) register(cmd *cobra.Command, defaultOut, defaultFailOn string) {
@@ -48,7 +50,7 @@ func (f *auditFlags) register(cmd *cobra.Command, defaultOut, defaultFailOn stri
 	fl.StringVar(&f.chrome, "chrome", "", "Chromium binary (default: $"+browser.EnvChrome+", then the system's chromium)")
 	fl.StringArrayVar(&f.remotes, "browser", nil, "remote CDP browser to use instead of launching one (ws://… or http://host:port); repeat for several, which share the work")
 	fl.StringVarP(&f.out, "out", "o", defaultOut, "folder for results, reports and evidence (screenshots, MHTML, MANIFEST.sha256)")
-	fl.StringSliceVarP(&f.formats, "format", "f", nil, "formats to write: table, json, jsonl, csv, markdown, junit, sarif, html (repeatable; default: all into --out, or table to stdout without --out)")
+	fl.StringSliceVarP(&f.formats, "format", "f", nil, "formats to write: table, json, jsonl, csv, markdown, junit, sarif, html, and on request the regulator's sheet-csv, sheet-html (in --lang) (repeatable; default: all but the sheets into --out, or table to stdout without --out)")
 	fl.StringSliceVar(&f.rules, "rules", nil, "rule packs to apply, e.g. cn,de,wcag (default: the packs of each scenario's jurisdictions, plus wcag)")
 	fl.StringArrayVar(&f.ruleFiles, "rules-file", nil, "extra rule pack file (repeatable)")
 	fl.StringVar(&f.failOn, "fail-on", defaultFailOn, "exit 1 when a rule fails at or above this severity: info, minor, major, critical, or none")
@@ -61,6 +63,7 @@ func (f *auditFlags) register(cmd *cobra.Command, defaultOut, defaultFailOn stri
 	fl.StringVar(&f.lang, "lang", "en", "language of the reports' own words: en or zh")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
 	fl.StringVar(&f.signKey, "sign-key", "", "Ed25519 private key (PEM, from cancelpath keygen) to sign each evidence folder's MANIFEST.sha256 with")
+	fl.StringVar(&f.tsa, "tsa", "", "RFC 3161 time-stamping authority (http(s) URL) to timestamp each evidence folder's MANIFEST.sha256 with; one that fails leaves the folder sealed and says so")
 }
 
 // auditConfig is the validated form of the flags.
@@ -72,6 +75,7 @@ type auditConfig struct {
 	noFail  bool
 	shard   *audit.Shard
 	signKey ed25519.PrivateKey // nil: evidence sealed, not signed
+	tsa     *evidence.TSA      // nil: evidence not timestamped
 }
 
 func (f *auditFlags) validate() (*auditConfig, error) {
@@ -141,6 +145,16 @@ func (f *auditFlags) validate() (*auditConfig, error) {
 			return nil, usageErr("--sign-key %s: %v", f.signKey, err)
 		}
 	}
+	if f.tsa != "" {
+		if f.out == "" {
+			return nil, usageErr("--tsa needs --out: it timestamps the evidence written there")
+		}
+		u, err := url.Parse(f.tsa)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, usageErr("--tsa %q: not an http or https URL", f.tsa)
+		}
+		c.tsa = &evidence.TSA{URL: f.tsa}
+	}
 	// Check --rules once up front, so a typo fails before any browser starts.
 	if _, err := rules.Select(packs, f.rules, nil); err != nil {
 		return nil, usageErr("--rules: %v", err)
@@ -164,7 +178,7 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		scs = c.shard.Filter(scs)
 	}
 	a := &audit.Auditor{Packs: c.packs, Rules: c.rules, Parallel: c.parallel, Run: auditrun.Options{OutDir: c.out},
-		Explore: c.explore, FailOn: c.failOn, Tool: results.Tool{Name: "cancelpath", Version: version}, SignKey: c.signKey}
+		Explore: c.explore, FailOn: c.failOn, Tool: results.Tool{Name: "cancelpath", Version: version}, SignKey: c.signKey, TSA: c.tsa}
 
 	var stream *results.JSONLWriter
 	if c.out != "" {
@@ -209,7 +223,8 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 	a.Browser = pool
 
 	bar := newProgress(progress, len(a.Pending(scs)))
-	a.Sinks = append(a.Sinks, audit.SinkFunc(func(e *results.Entry) error { bar.done(&e.Result); return nil }))
+	a.Sinks = append(a.Sinks, audit.SinkFunc(func(e *results.Entry) error { bar.done(&e.Result); return nil }),
+		evidenceWarnings(stderr))
 	doc, outcome, err := a.Audit(ctx, scs)
 	bar.finish()
 	if errors.Is(err, audit.ErrConfig) {
@@ -230,6 +245,22 @@ func auditRun(ctx context.Context, c *auditConfig, scs []*scenario.Scenario, std
 		return runtimeErr(err)
 	}
 	return exitStatus(c, outcome)
+}
+
+// evidenceWarnings says on stderr, once each, that a run's evidence is not sealed, timestamped or recorded
+// as asked (even with --quiet): the result is kept, with the same note, but whoever relies on the evidence
+// must learn it now, not from a report.
+func evidenceWarnings(w io.Writer) audit.Sink {
+	seen := map[string]bool{}
+	return audit.SinkFunc(func(e *results.Entry) error {
+		for _, n := range e.Notes {
+			if (strings.HasPrefix(n, "evidence not ") || strings.HasPrefix(n, "custody log: ")) && !seen[n] {
+				seen[n] = true
+				fmt.Fprintf(w, "cancelpath: warning: %s: %s\n", e.Key(), n)
+			}
+		}
+		return nil
+	})
 }
 
 // previousResults reads a results stream left by an earlier (perhaps killed) sweep; none is fine.

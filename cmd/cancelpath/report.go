@@ -32,15 +32,26 @@ interrupted sweep) and renders them again in any format:
   sarif     SARIF 2.1.0, for code-scanning UIs
   html      a page with the screenshots of every step
 
-Without -o the formats are written to stdout; with -o DIR each goes to its file in DIR (results.json,
-results.csv, report.md, junit.xml, results.sarif, report.html, ...), by default all but the table.
+  sheet-csv   the regulator's sheet for Excel: per site and device, whether a cancel control was found,
+              whether cancelling takes the user to another site (a payment channel), the clicks, menu levels
+              and retention screens to cancel, pre-ticked auto-renewal, the renewal terms next to the
+              subscribe button, whether the cancellation took effect, each yes / no / not measured (with the
+              reason) and the screenshot and archived page that show it, with the sweep's percentages;
+              UTF-8 with BOM, like results.csv
+  sheet-html  the same sheet as a printable A4 page
+
+--lang sets the language of the words of table, markdown, html and the sheets. Without -o the formats are
+written to stdout; with -o DIR each goes to its file in DIR (results.json, results.csv, report.md,
+junit.xml, results.sarif, report.html, sheet.<lang>.csv, sheet.<lang>.html), by default all but the
+table and the sheets (ask for those with --format).
 Screenshots are looked up beside RESULTS (the audit's output folder): on stdout the HTML embeds them; with
 -o it shows thumbnails written under DIR/thumbs, linked to the full images, and past 50 runs report.html
 indexes one page per site under DIR/sites.
 
   cancelpath report out/results.json
   cancelpath report out/results.json --format html --lang zh -o out/zh
-  cancelpath report out/results.jsonl --format csv > sweep.csv`,
+  cancelpath report out/results.jsonl --format csv > sweep.csv
+  cancelpath report out/results.json --format sheet-html,sheet-csv --lang zh -o out`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fs, err := reports.ParseFormats(formats)
@@ -81,15 +92,15 @@ indexes one page per site under DIR/sites.
 			return nil
 		},
 	}
-	cmd.Flags().StringArrayVarP(&formats, "format", "f", nil, "output format (repeatable, or comma-separated): table, json, jsonl, csv, markdown, junit, sarif, html")
+	cmd.Flags().StringArrayVarP(&formats, "format", "f", nil, "output format (repeatable, or comma-separated): table, json, jsonl, csv, markdown, junit, sarif, html, sheet-csv, sheet-html")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write the formats as files into this folder instead of stdout")
-	cmd.Flags().StringVar(&lang, "lang", "en", "language of the report's own words: en or zh")
+	cmd.Flags().StringVar(&lang, "lang", "en", "language of the report's own words (table, markdown, html, the sheets): en or zh")
 	cmd.Flags().IntVar(&width, "width", 100, "width of the terminal table in columns")
 	return cmd
 }
 
-// fileFormats are the formats report -o writes by default: every file format but the terminal table and the
-// stream (which only an audit writes as it goes).
+// fileFormats are the formats report -o writes by default: every file format but the terminal table, the
+// stream (which only an audit writes as it goes) and the formats written on request (the sheet).
 func fileFormats() []reports.Format {
 	var fs []reports.Format
 	for _, f := range reports.AllFormats() {

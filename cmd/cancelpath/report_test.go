@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,6 +30,12 @@ func TestReport(t *testing.T) {
 		{name: "chinese table", args: []string{"report", resultsFixture, "--lang", "zh"}, contains: []string{"点击", "无取消控件", "控件受阻", "无法查看", "网站出错"}},
 		{name: "markdown", args: []string{"report", resultsFixture, "--format", "markdown"}, contains: []string{"|1|星辰卡盟|desktop|2|1|0|1|120×40|"}},
 		{name: "csv and json", args: []string{"report", resultsFixture, "-f", "csv,json"}, contains: []string{"\ufeffrank,scenario_id", `"schema_version": "2.0"`}},
+		{name: "sheet csv", args: []string{"report", resultsFixture, "-f", "sheet-csv"}, contains: []string{"\ufeffCancellation sweep", "星辰卡盟,xingchen,mobile,ok"}},
+		{name: "chinese sheet", args: []string{"report", resultsFixture, "-f", "sheet-html", "--lang", "zh"},
+			contains: []string{`<html lang="zh-CN">`, "监管核查表", "网站上有取消控件", "未测量", "evidence/xingchen@mobile/archive.wacz"}},
+		{name: "english sheet", args: []string{"report", resultsFixture, "--format", "sheet-html"},
+			contains: []string{"the regulator&#39;s sheet", "Cancel control found on the site", "not measured"}},
+		{name: "help lists the sheet", args: []string{"report", "--help"}, contains: []string{"sheet-csv", "sheet-html", "sheet.<lang>.html"}},
 		{name: "unknown format", args: []string{"report", resultsFixture, "--format", "pdf"}, code: exitUsage, stderr: `unknown format "pdf"`},
 		{name: "unknown language", args: []string{"report", resultsFixture, "--lang", "fr"}, code: exitUsage, stderr: `--lang "fr"`},
 		{name: "missing file", args: []string{"report", "nope.json"}, code: exitUsage, stderr: "nope.json"},
@@ -112,4 +119,56 @@ func TestReportReadsAStream(t *testing.T) {
 	assert.Len(t, back.Results, 8)
 	assert.Equal(t, 1, back.Results[0].Rank)
 	assert.True(t, strings.HasPrefix(stdout, "{"))
+}
+
+// The regulator's sheet is written on request, in the language asked for, to a file named after it; report -o
+// without --format leaves it out.
+func TestReportWritesSheets(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := runCLI(t, "report", resultsFixture, "-o", out, "-f", "sheet-html,sheet-csv", "--lang", "zh")
+	require.Equal(t, exitOK, code, stderr)
+	for _, name := range []string{"sheet.zh.html", "sheet.zh.csv"} {
+		assert.Contains(t, stderr, filepath.Join(out, name))
+		assert.FileExists(t, filepath.Join(out, name))
+	}
+	csv, err := os.ReadFile(filepath.Join(out, "sheet.zh.csv"))
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(csv), "\ufeff"), "UTF-8 with BOM, for Excel")
+
+	plain := t.TempDir()
+	code, _, stderr = runCLI(t, "report", resultsFixture, "-o", plain)
+	require.Equal(t, exitOK, code, stderr)
+	matches, err := filepath.Glob(filepath.Join(plain, "sheet*"))
+	require.NoError(t, err)
+	assert.Empty(t, matches, "the sheet is written only when asked for")
+}
+
+// demo writes the sheet in both languages from the results.json its audit wrote, and from no other.
+func TestReportDemoSheets(t *testing.T) {
+	data, err := os.ReadFile(resultsFixture)
+	require.NoError(t, err)
+	out := t.TempDir()
+	var stderr strings.Builder
+	c := &auditConfig{auditFlags: auditFlags{out: out}}
+	require.NoError(t, writeDemoSheets(c, time.Now(), &stderr), "no results.json: nothing to write")
+	require.NoError(t, os.WriteFile(filepath.Join(out, "results.json"), data, 0o644))
+
+	require.NoError(t, writeDemoSheets(c, time.Now(), &stderr))
+	matches, err := filepath.Glob(filepath.Join(out, "sheet*"))
+	require.NoError(t, err)
+	assert.Empty(t, matches, "results.json finished before this audit started: an earlier audit's")
+
+	doc, err := results.ReadDocument(filepath.Join(out, "results.json"))
+	require.NoError(t, err)
+	require.NoError(t, writeDemoSheets(c, doc.FinishedAt.Add(-time.Minute), &stderr))
+	for _, name := range []string{"sheet.zh.html", "sheet.zh.csv", "sheet.en.html", "sheet.en.csv"} {
+		assert.FileExists(t, filepath.Join(out, name))
+		assert.Contains(t, stderr.String(), filepath.Join(out, name))
+	}
+	zh, err := os.ReadFile(filepath.Join(out, "sheet.zh.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(zh), "监管核查表")
+
+	c.out = ""
+	assert.NoError(t, writeDemoSheets(c, time.Time{}, &stderr), "no output folder: nothing to write")
 }
