@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -210,7 +211,7 @@ func TestWebArchive(t *testing.T) {
 
 	// pages.jsonl: a header, then the steps after the login, each with its URL and time.
 	pl := strings.Split(strings.TrimSpace(string(members[webarchive.PagesPath])), "\n")
-	require.Len(t, pl, 5, "header, three cancel steps, the done state")
+	require.Len(t, pl, 5, "header, three cancel steps, the done state; steps: %s", stepURLs(res.Steps))
 	assert.JSONEq(t, `{"format":"json-pages-1.0","id":"pages","title":"All Pages"}`, pl[0])
 	var steps []metrics.Step
 	for _, st := range res.Steps {
@@ -417,4 +418,13 @@ func TestWebArchiveReplay(t *testing.T) {
 	btn, err := p.Eval(`() => !!document.getElementById('cancel')`)
 	require.NoError(t, err)
 	assert.True(t, btn.Value.Bool())
+}
+
+// stepURLs lists the steps with the URL each recorded, for a failure message.
+func stepURLs(steps []metrics.Step) string {
+	var b strings.Builder
+	for _, st := range steps {
+		fmt.Fprintf(&b, "\n  %s %d %s: %q (error %q)", st.Phase, st.Index, st.Action, st.URL, st.Error)
+	}
+	return b.String()
 }

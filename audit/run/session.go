@@ -852,18 +852,28 @@ func (s *session) gotoURL(ctx context.Context, u string) error {
 	return nil
 }
 
-// url is the current page's address, or "" when the page does not answer.
+// url is the current page's address, or "" when the page does not answer. While a navigation commits, the
+// browser reports the target without an address for a moment: that is asked again, within Timing.Info.
 func (s *session) url(ctx context.Context) string {
 	if s.gone != nil {
 		return ""
 	}
 	sctx, cancel := context.WithTimeout(ctx, s.r.opt.Timing.Info)
 	defer cancel()
-	info, err := s.page(sctx).Info()
-	if err != nil {
-		return ""
+	for {
+		info, err := s.page(sctx).Info()
+		if err != nil {
+			return ""
+		}
+		if info.URL != "" {
+			return maskVariants(s.r.sc, info.URL)
+		}
+		select {
+		case <-sctx.Done():
+			return ""
+		case <-time.After(s.r.opt.Timing.Poll):
+		}
 	}
-	return maskVariants(s.r.sc, info.URL)
 }
 
 // pageShows summarises what the page showed when a step failed, for the reason.
