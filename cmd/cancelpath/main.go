@@ -133,6 +133,7 @@ interrupted, or anything else failed at run time; 130 Ctrl-C pressed twice (quit
 		newReportCmd(),
 		newDiffCmd(),
 		newVerifyCmd(),
+		newExportCmd(),
 		newKeygenCmd(),
 		newExploreCmd(),
 		newMergeCmd(),

@@ -59,25 +59,11 @@ broken custody log, 2 no evidence folder found, 3 a verification could not be re
 			if !fileExists(args[0]) {
 				return usageErr("verify: %s does not exist", args[0])
 			}
-			opts := evidence.VerifyOptions{RequireCustody: !allowNoCustody}
-			if keyFile != "" {
-				data, err := os.ReadFile(keyFile)
-				if err != nil {
-					return usageErr("--key: %v", err)
-				}
-				if opts.Key, err = evidence.ParsePublicKey(data); err != nil {
-					return usageErr("--key %s: %v", keyFile, err)
-				}
+			opts, err := verifyOptions(keyFile, tsaCertFile)
+			if err != nil {
+				return err
 			}
-			if tsaCertFile != "" {
-				data, err := os.ReadFile(tsaCertFile)
-				if err != nil {
-					return usageErr("--tsa-cert: %v", err)
-				}
-				if opts.TSARoots, err = evidence.ParseTSARoots(data); err != nil {
-					return usageErr("--tsa-cert %s: %v", tsaCertFile, err)
-				}
-			}
+			opts.RequireCustody = !allowNoCustody
 			folders, err := evidence.VerifyWith(args[0], opts)
 			if err != nil {
 				return usageErr("%v", err)
@@ -206,4 +192,28 @@ whoever must check the evidence. It never overwrites a file.`,
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// verifyOptions reads --key and --tsa-cert (verify, export) into the options of a check.
+func verifyOptions(keyFile, tsaCertFile string) (evidence.VerifyOptions, error) {
+	var opts evidence.VerifyOptions
+	if keyFile != "" {
+		data, err := os.ReadFile(keyFile)
+		if err != nil {
+			return opts, usageErr("--key: %v", err)
+		}
+		if opts.Key, err = evidence.ParsePublicKey(data); err != nil {
+			return opts, usageErr("--key %s: %v", keyFile, err)
+		}
+	}
+	if tsaCertFile != "" {
+		data, err := os.ReadFile(tsaCertFile)
+		if err != nil {
+			return opts, usageErr("--tsa-cert: %v", err)
+		}
+		if opts.TSARoots, err = evidence.ParseTSARoots(data); err != nil {
+			return opts, usageErr("--tsa-cert %s: %v", tsaCertFile, err)
+		}
+	}
+	return opts, nil
 }
