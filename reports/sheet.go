@@ -5,10 +5,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/cancelpath/cancelpath/audit/metrics"
 	"github.com/cancelpath/cancelpath/audit/rules"
+	"github.com/cancelpath/cancelpath/evidence/webarchive"
 	"github.com/cancelpath/cancelpath/results"
 )
 
@@ -103,11 +103,11 @@ func sheetIndicators() []sheetIndicator {
 		{ID: "payment_channel_only", Kind: kindYesNo, Step: stepControl, Metrics: []string{"control_on_site"}, Bad: ansYes,
 			value: paymentChannelOnly},
 		{ID: "clicks_to_control", Kind: kindNumber, Step: stepControl, Metrics: []string{"clicks_to_control"},
-			value: countBeforeControl(func(m *metrics.Metrics) *int { return m.ClicksToControl })},
+			value: pathCount(func(m *metrics.Metrics) *int { return m.ClicksToControl })},
 		{ID: "levels_to_control", Kind: kindNumber, Step: stepControl, Metrics: []string{"levels_to_control"},
-			value: countBeforeControl(func(m *metrics.Metrics) *int { return m.LevelsToControl })},
+			value: pathCount(func(m *metrics.Metrics) *int { return m.LevelsToControl })},
 		{ID: "retention_screens", Kind: kindNumber, Step: stepEnd, Metrics: []string{"interstitials"},
-			value: retentionScreens},
+			value: pathCount(func(m *metrics.Metrics) *int { return m.Interstitials })},
 		{ID: "autorenew_prechecked", Kind: kindYesNo, Step: stepSubscribe, Metrics: []string{"autorenew_prechecked"}, Bad: ansYes,
 			value: prechecked},
 		{ID: "renewal_terms", Kind: kindTerms, Step: stepSubscribe,
@@ -223,9 +223,10 @@ func landingURL(e *results.Entry) string {
 	return landing
 }
 
-// countBeforeControl reads a count of the path to the control: not measured when the run did not get there
-// (the status says why: no control, blocked, failed before it).
-func countBeforeControl(get func(*metrics.Metrics) *int) func(e *results.Entry) sheetValue {
+// pathCount reads a count of the cancel path (clicks and levels to the control, retention screens after
+// it): not measured when the run did not get there (the status says why: no control, blocked, failed
+// before it).
+func pathCount(get func(*metrics.Metrics) *int) func(e *results.Entry) sheetValue {
 	return func(e *results.Entry) sheetValue {
 		if p := get(&e.Metrics); p != nil {
 			return sheetValue{Answer: ansNumber, Num: *p}
@@ -238,20 +239,6 @@ func countBeforeControl(get func(*metrics.Metrics) *int) func(e *results.Entry) 
 		}
 		return unmeasured(whyNotRecorded)
 	}
-}
-
-// retentionScreens is interstitials: the screens between the cancel control and the done state.
-func retentionScreens(e *results.Entry) sheetValue {
-	if p := e.Metrics.Interstitials; p != nil {
-		return sheetValue{Answer: ansNumber, Num: *p}
-	}
-	if e.Status == metrics.StatusFailed && !rules.ControlReached(&e.Result) {
-		return unmeasured(whyBeforeControl)
-	}
-	if e.Status != metrics.StatusOK {
-		return unmeasured(whyStatus)
-	}
-	return unmeasured(whyNotRecorded)
 }
 
 // subscribeNotMeasured says why a sign-up indicator has no value.
@@ -366,7 +353,7 @@ func (r sheetRef) empty() bool { return r.Screenshot == "" && r.URL == "" && r.T
 func sheetRefOf(e *results.Entry, which sheetStep) sheetRef {
 	var r sheetRef
 	if st := sheetStepOf(e, which); st != nil {
-		r = sheetRef{Screenshot: st.Screenshot, URL: st.URL, Time: rfc3339Millis(st.StartedAt)}
+		r = sheetRef{Screenshot: st.Screenshot, URL: st.URL, Time: webarchive.PageTime(st.StartedAt)}
 	}
 	if which == stepControl && r.Screenshot == "" {
 		switch {
@@ -377,15 +364,6 @@ func sheetRefOf(e *results.Entry, which sheetStep) sheetRef {
 		}
 	}
 	return r
-}
-
-// rfc3339Millis is t in UTC with milliseconds ("" for the zero time): the form the archive's pages.jsonl
-// gives a page's time in (evidence/webarchive), so that the reference can be looked up as it is written.
-func rfc3339Millis(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
 }
 
 // archivePath is where the run's web archive is written, relative to the output folder. The reference is

@@ -39,7 +39,7 @@ func Open(ctx context.Context, b Browser, sc *scenario.Scenario, device string, 
 	if opt.OutDir != "" {
 		r.evRel = evidence.Dir(sc.ID, dev.Name)
 	}
-	s, err := r.open(ctx, login)
+	s, err := r.open(ctx, opening{login: login})
 	if err != nil {
 		return nil, fmt.Errorf("open %s on %s: %w", sc.ID, device, err)
 	}

@@ -124,14 +124,10 @@ type runner struct {
 	evRel string // evidence folder relative to OutDir; "" when evidence is off
 	shots int
 	files *evidence.Writer // evidence written in the background; nil until the first file
-	// recordPath: the next session opened is the cancel path's, whose traffic is recorded from the end of
-	// its login (evidence on); traffic is that recording once begun.
-	recordPath bool
-	traffic    *traffic
-	// keepLogin: the next session opened saves the state its login steps leave into loggedIn; useLogin: the
-	// next session opened starts from loggedIn instead of logging in (the subscribe side, see subscribe).
-	keepLogin, useLogin bool
-	loggedIn            *login
+	// traffic is the recording of the cancel path's traffic, once begun (see opening.record).
+	traffic *traffic
+	// loggedIn is the state the cancel path's login left, when kept (see opening.keep).
+	loggedIn *login
 
 	mu            sync.Mutex // guards the fields the dialog callback touches
 	phase         string
@@ -165,8 +161,16 @@ func (r *runner) setPhase(phase string, index int) {
 	r.mu.Unlock()
 }
 
-// open starts a fresh context and logs in (or loads the saved session), leaving it on the landing page.
-func (r *runner) open(ctx context.Context, login bool) (*session, error) {
+// opening says how a session starts. login: log in (or load the saved session); record: record its
+// traffic from the end of the login (the cancel path, evidence on); keep: save the state its login steps
+// leave into r.loggedIn; reuse: start from that saved state instead of logging in (the subscribe side).
+type opening struct {
+	login, record, keep bool
+	reuse               *login
+}
+
+// open starts a fresh context and logs in as o says, leaving it on the landing page.
+func (r *runner) open(ctx context.Context, o opening) (*session, error) {
 	bc, err := r.b.NewContext(r.dev, r.onDialog)
 	if err != nil {
 		return nil, &runError{msg: fmt.Sprintf("open browser context: %v", err)}
@@ -177,35 +181,35 @@ func (r *runner) open(ctx context.Context, login bool) (*session, error) {
 		return nil, err
 	}
 	switch {
-	case !login:
+	case !o.login:
 	case r.sc.Session != "":
 		if err := s.loadSession(ctx); err != nil {
 			return fail(err)
 		}
-	case r.useLogin:
-		if err := s.restore(ctx, &r.loggedIn.state, "the cancel path's login"); err != nil {
+	case o.reuse != nil:
+		if err := s.restore(ctx, &o.reuse.state, "the cancel path's login"); err != nil {
 			return fail(err)
 		}
 	default:
 		if err := s.steps(ctx, phaseLogin, r.sc.Login, nil); err != nil {
 			return fail(err)
 		}
-		if r.keepLogin && len(r.sc.Login) > 0 {
+		if o.keep && len(r.sc.Login) > 0 {
 			r.loggedIn = s.saveLogin(ctx)
 		}
 	}
-	if r.recordPath {
+	if o.record {
 		s.startTraffic() // the login is over: its requests are never recorded
 	}
 	// The landing page: Start when set; the site's URL when nothing else has opened a page (no login steps,
 	// a saved session, the logged-out check); else where the login steps ended.
 	switch {
-	case r.sc.Start != "" || !login || r.sc.Session != "" || len(r.sc.Login) == 0:
+	case r.sc.Start != "" || !o.login || r.sc.Session != "" || len(r.sc.Login) == 0:
 		if err := s.gotoStart(ctx); err != nil {
 			return fail(err)
 		}
-	case r.useLogin:
-		if err := s.gotoURL(ctx, r.loggedIn.landing); err != nil {
+	case o.reuse != nil:
+		if err := s.gotoURL(ctx, o.reuse.landing); err != nil {
 			return fail(err)
 		}
 	default:
@@ -217,11 +221,9 @@ func (r *runner) open(ctx context.Context, login bool) (*session, error) {
 // cancelPath: login, the cancel steps, the done state, the effect check.
 func (r *runner) cancelPath(ctx context.Context) {
 	res := r.res
-	r.recordPath = r.evRel != ""
 	sub := r.sc.Subscribe
-	r.keepLogin = sub != nil && sub.AppliesTo(r.dev.Name) && !sub.FreshLogin
-	s, err := r.open(ctx, true)
-	r.recordPath, r.keepLogin = false, false
+	s, err := r.open(ctx, opening{login: true, record: r.evRel != "",
+		keep: sub != nil && sub.AppliesTo(r.dev.Name) && !sub.FreshLogin})
 	if err != nil {
 		r.fail(err)
 		res.Metrics = countMetrics(res.Steps, false, false, 0)
@@ -340,9 +342,7 @@ func (r *runner) fail(err error) {
 func (r *runner) subscribe(ctx context.Context) {
 	if r.loggedIn != nil {
 		steps, dialogs := len(r.res.Steps), len(r.res.Dialogs)
-		r.useLogin = true
-		out := r.subscribeOnce(ctx)
-		r.useLogin = false
+		out := r.subscribeOnce(ctx, r.loggedIn)
 		if out.Status == metrics.StatusOK || ctx.Err() != nil {
 			return
 		}
@@ -354,15 +354,16 @@ func (r *runner) subscribe(ctx context.Context) {
 		r.res.Notes = append(r.res.Notes, "subscribe side: starting from the cancel path's login did not carry it through ("+
 			string(out.Status)+": "+out.Reason+"); measured again after a fresh login")
 	}
-	r.subscribeOnce(ctx)
+	r.subscribeOnce(ctx, nil)
 }
 
-// subscribeOnce walks the subscribe side once, into a new r.res.Subscribe.
-func (r *runner) subscribeOnce(ctx context.Context) *metrics.Subscribe {
+// subscribeOnce walks the subscribe side once, into a new r.res.Subscribe: from the saved login reuse, or
+// logging in when it is nil.
+func (r *runner) subscribeOnce(ctx context.Context, reuse *login) *metrics.Subscribe {
 	sub := r.sc.Subscribe
 	out := &metrics.Subscribe{Status: metrics.StatusOK, EndedAtPayment: sub.UntilPayment}
 	r.res.Subscribe = out
-	s, err := r.open(ctx, true)
+	s, err := r.open(ctx, opening{login: true, reuse: reuse})
 	if err == nil {
 		defer s.close()
 		err = s.steps(ctx, phaseBeforeSubscribe, sub.Before, nil)
@@ -402,7 +403,7 @@ func (r *runner) subscribeOnce(ctx context.Context) *metrics.Subscribe {
 func (r *runner) withoutLogin(ctx context.Context) {
 	reachable := false
 	r.res.Metrics.ReachableWithoutLogin = &reachable
-	s, err := r.open(ctx, false)
+	s, err := r.open(ctx, opening{})
 	if err != nil {
 		r.res.Notes = append(r.res.Notes, "logged-out check: "+r.sc.Mask(err.Error()))
 		return

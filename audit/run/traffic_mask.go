@@ -1,59 +1,21 @@
 package run
 
 import (
-	"cmp"
 	"encoding/base64"
 	"fmt"
-	"html"
-	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/go-rod/rod/lib/proto"
 
-	"github.com/cancelpath/cancelpath/audit/scenario"
 	"github.com/cancelpath/cancelpath/evidence/webarchive"
 )
 
 // scrub replaces the scenario's secrets in text as maskVariants does, and counts the replacements.
-func (t *traffic) scrub(text string) (string, int) {
-	if len(t.sc.Secrets) == 0 || text == "" {
-		return text, 0
-	}
-	masked := maskVariants(t.sc, text)
-	if masked == text {
-		return text, 0
-	}
-	_, n := countSecrets(t.sc, text)
-	return masked, n
-}
+func (t *traffic) scrub(text string) (string, int) { return maskCounted(t.sc, text) }
 
 // masked is text with the secrets replaced, without counting (a name the result repeats, not a record).
 func (t *traffic) masked(text string) string { return maskVariants(t.sc, text) }
-
-// countSecrets replaces the secrets in text in the order maskVariants does (as written, longest first;
-// then each in its URL and HTML encodings) and counts each replacement.
-func countSecrets(sc *scenario.Scenario, text string) (string, int) {
-	n := 0
-	secrets := slices.DeleteFunc(slices.Clone(sc.Secrets), func(s string) bool { return s == "" })
-	slices.SortStableFunc(secrets, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
-	for _, s := range secrets {
-		n += strings.Count(text, s)
-		text = strings.ReplaceAll(text, s, "***")
-	}
-	for _, secret := range sc.Secrets {
-		if secret == "" {
-			continue
-		}
-		for _, v := range []string{url.QueryEscape(secret), url.PathEscape(secret), html.EscapeString(secret)} {
-			if v != secret {
-				n += strings.Count(text, v)
-				text = strings.ReplaceAll(text, v, "***")
-			}
-		}
-	}
-	return text, n
-}
 
 // headerList turns CDP's header map into header lines, sorted by name (the map has no order); a value
 // holding several lines (Set-Cookie sent twice) becomes several headers.

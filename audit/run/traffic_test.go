@@ -41,7 +41,7 @@ func TestCountSecrets(t *testing.T) {
 		{"a b alone, then a+b", 2},
 	}
 	for _, tc := range tests {
-		got, n := countSecrets(sc, tc.text)
+		got, n := maskCounted(sc, tc.text)
 		assert.Equal(t, maskVariants(sc, tc.text), got, tc.text)
 		assert.Equal(t, tc.n, n, tc.text)
 		tr := &traffic{sc: sc}

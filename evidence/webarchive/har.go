@@ -124,7 +124,7 @@ func HAR(p Package, toolVersion string) ([]byte, error) {
 		if pg.URL == "" {
 			continue
 		}
-		log.Pages = append(log.Pages, harPage{StartedDateTime: rfc3339(pg.TS), ID: pg.ID, Title: pg.Title,
+		log.Pages = append(log.Pages, harPage{StartedDateTime: PageTime(pg.TS), ID: pg.ID, Title: pg.Title,
 			PageTimings: harPageTimings{OnContentLoad: -1, OnLoad: -1}})
 	}
 	fromMemory := 0
@@ -168,7 +168,7 @@ func pageRef(pages []Page, t time.Time) string {
 }
 
 func harEntryOf(ex *Exchange, ref string) harEntry {
-	e := harEntry{PageRef: ref, StartedDateTime: rfc3339(ex.Started), Comment: ex.Error,
+	e := harEntry{PageRef: ref, StartedDateTime: PageTime(ex.Started), Comment: ex.Error,
 		Request: harRequest{Method: orDefault(ex.Method, "GET"), URL: ex.URL, HTTPVersion: harVersion(ex.HTTPVersion),
 			Cookies: harCookies(ex.Cookies), Headers: harHeaders(ex.RequestHeaders), QueryString: queryString(ex.URL),
 			HeadersSize: -1, BodySize: len(ex.RequestBody)},

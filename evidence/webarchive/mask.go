@@ -15,12 +15,19 @@ var sessionHeaders = []string{"Cookie", "Set-Cookie", "Authorization", "Proxy-Au
 
 // IsSessionHeader tells whether a header's value is a session credential, masked whatever it holds.
 func IsSessionHeader(name string) bool {
+	_, ok := sessionHeader(name)
+	return ok
+}
+
+// sessionHeader spells a session header the way the list declares it, whatever case it came in (h2 sends
+// names in lower case); false when name is not one.
+func sessionHeader(name string) (string, bool) {
 	for _, h := range sessionHeaders {
 		if strings.EqualFold(name, h) {
-			return true
+			return h, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // Scrubber replaces every secret in text (in each encoding it may take) and says how many it replaced.
@@ -69,12 +76,12 @@ func sanitizeHeaders(hs []Header, str func(string) string, m *Masking) []Header 
 	out := make([]Header, 0, len(hs))
 	for _, h := range hs {
 		h.Name = str(h.Name)
-		if IsSessionHeader(h.Name) {
+		if canonical, ok := sessionHeader(h.Name); ok {
 			if h.Value != "" {
 				h.Value = MaskedValue
 				m.MaskedValues++
-				if !slices.ContainsFunc(m.Headers, func(s string) bool { return strings.EqualFold(s, h.Name) }) {
-					m.Headers = append(m.Headers, canonicalName(h.Name))
+				if !slices.Contains(m.Headers, canonical) {
+					m.Headers = append(m.Headers, canonical)
 					slices.Sort(m.Headers)
 				}
 			}
@@ -106,17 +113,6 @@ func cookieNames(names []string, hs []Header, response bool, str func(string) st
 		}
 	}
 	return names
-}
-
-// canonicalName spells a session header the way the list declares it, whatever case it came in (h2 sends
-// names in lower case).
-func canonicalName(name string) string {
-	for _, h := range sessionHeaders {
-		if strings.EqualFold(name, h) {
-			return h
-		}
-	}
-	return name
 }
 
 // sanitizeBody returns body with secrets replaced when it is text, body itself when it holds none, and nil

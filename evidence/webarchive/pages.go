@@ -34,14 +34,19 @@ func PagesJSONL(pages []Page) ([]byte, error) {
 		if p.URL == "" {
 			continue
 		}
-		if err := enc.Encode(pageLine{ID: p.ID, URL: p.URL, TS: rfc3339(p.TS), Title: p.Title}); err != nil {
+		if err := enc.Encode(pageLine{ID: p.ID, URL: p.URL, TS: PageTime(p.TS), Title: p.Title}); err != nil {
 			return nil, err
 		}
 	}
 	return b.Bytes(), nil
 }
 
-// rfc3339 is t in UTC with milliseconds, the precision the run's times carry.
-func rfc3339(t time.Time) string {
+// PageTime is t as the archive writes a time: RFC 3339 in UTC with milliseconds, the precision the run's
+// times carry. A page is found by its URL and this text, so whoever refers to a page (the regulator's
+// sheet) writes it with this function. "" for the zero time.
+func PageTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
 	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
 }

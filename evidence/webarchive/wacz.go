@@ -71,12 +71,12 @@ func WACZ(p Package) (data []byte, skipped []string, err error) {
 	}
 	members := []member{{WARCPath, warc, true}, {IndexPath, cdx, false}, {PagesPath, pages, false}}
 
-	created := rfc3339(p.Created)
+	created := PageTime(p.Created)
 	dp := DataPackage{Profile: "data-package", WACZVersion: WACZVersion, Title: p.Title, Description: p.Description,
 		Created: created, Modified: created, Software: p.Software, Masking: p.Masking}
 	for _, pg := range p.Pages {
 		if pg.URL != "" {
-			dp.MainPageURL, dp.MainPageDate = pg.URL, rfc3339(pg.TS)
+			dp.MainPageURL, dp.MainPageDate = pg.URL, PageTime(pg.TS)
 			break
 		}
 	}
