@@ -215,6 +215,17 @@ func newPlayerServer(t *testing.T, dir, wacz string, control pageEntry) *playerS
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = io.WriteString(w, embed)
 	})
+	// The player's frame (replay/?source=…) is the service worker's to answer. When the frame loads before
+	// the worker controls the page (a race on a busy machine), the request reaches this server instead:
+	// the page it gets waits for the worker and loads itself again, now through it (a few tries at most).
+	mux.HandleFunc("GET /replay/{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = io.WriteString(w, `<!doctype html><meta charset="utf-8"><script>
+const n = Number(sessionStorage.getItem("cp-reload") || 0);
+if (n < 5) navigator.serviceWorker.ready.then(() => { sessionStorage.setItem("cp-reload", n + 1); location.reload(); });
+</script>`)
+	})
 	mux.HandleFunc("GET /ui.js", file(filepath.Join(dir, "ui.js"), "application/javascript"))
 	mux.HandleFunc("GET /replay/sw.js", file(filepath.Join(dir, "sw.js"), "application/javascript"))
 	mux.HandleFunc("GET /archive.wacz", file(wacz, "application/wacz"))
